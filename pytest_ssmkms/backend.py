@@ -1,0 +1,194 @@
+"""The in-memory AWS: a World per activation, a Backend per account and region."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.model import OperationModel
+
+from pytest_ssmkms.clock import Clock
+from pytest_ssmkms.context import CallContext, Caller
+from pytest_ssmkms.errors import AwsError, UnknownOperationError
+from pytest_ssmkms.trail import CallRecord, Trail
+from pytest_ssmkms.validation import validate_input
+
+Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any]]
+
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT_ID = "123456789012"
+DEFAULT_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+DEFAULT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+DEFAULT_USER_NAME = "test-admin"
+
+
+def _operation_tables() -> dict[str, Mapping[str, Handler]]:
+    from pytest_ssmkms.kms.handlers import OPERATIONS as KMS
+    from pytest_ssmkms.ssm.handlers import OPERATIONS as SSM
+    from pytest_ssmkms.trail.handlers import OPERATIONS as CLOUDTRAIL
+
+    return {"ssm": SSM, "kms": KMS, "cloudtrail": CLOUDTRAIL}
+
+
+_TABLES: dict[str, Mapping[str, Handler]] | None = None
+
+
+def operation_table(service: str) -> Mapping[str, Handler]:
+    global _TABLES
+    if _TABLES is None:
+        _TABLES = _operation_tables()
+    return _TABLES[service]
+
+
+@dataclass
+class Settings:
+    """What one activation was configured with."""
+
+    region: str = DEFAULT_REGION
+    account_id: str = DEFAULT_ACCOUNT_ID
+    passthrough: frozenset[str] = frozenset()
+    enforce_permissions: bool = True
+    # Seed for deterministic key ids, key material and ciphertexts; None means random.
+    deterministic_seed: int | str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class World:
+    """Everything one activation owns: the clock, the trail, and a backend per account+region."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock = Clock()
+        self.trail = Trail()
+        self.lock = threading.RLock()
+        self._backends: dict[tuple[str, str], Backend] = {}
+        # access key id -> the identity that signs with it (filled by principals).
+        self.identities: dict[str, Caller] = {}
+        self.default_caller = Caller(
+            type="IAMUser",
+            arn=f"arn:aws:iam::{settings.account_id}:user/{DEFAULT_USER_NAME}",
+            principal_id="AIDAPYTESTSSMKMSADMIN",
+            account_id=settings.account_id,
+            access_key_id=DEFAULT_ACCESS_KEY_ID,
+            user_name=DEFAULT_USER_NAME,
+        )
+
+    def backend(self, account_id: str | None = None, region: str | None = None) -> Backend:
+        key = (account_id or self.settings.account_id, region or self.settings.region)
+        found = self._backends.get(key)
+        if found is None:
+            with self.lock:
+                found = self._backends.get(key)
+                if found is None:
+                    found = self._backends[key] = Backend(self, *key)
+        return found
+
+    def caller_for(self, access_key_id: str | None) -> Caller:
+        """The identity behind an access key; unknown keys act as the account's administrator."""
+        if access_key_id:
+            known = self.identities.get(access_key_id)
+            if known is not None:
+                return known
+            if access_key_id != self.default_caller.access_key_id:
+                return _admin_with_key(self.default_caller, access_key_id)
+        return self.default_caller
+
+    def context(
+        self, caller: Caller, region: str, user_agent: str = ""
+    ) -> CallContext:
+        return CallContext(
+            backend=self.backend(caller.account_id, region),
+            caller=caller,
+            region=region,
+            request_id=str(uuid.uuid4()),
+            event_time=self.clock.now(),
+            user_agent=user_agent,
+        )
+
+
+def _admin_with_key(admin: Caller, access_key_id: str) -> Caller:
+    return Caller(
+        type=admin.type,
+        arn=admin.arn,
+        principal_id=admin.principal_id,
+        account_id=admin.account_id,
+        access_key_id=access_key_id,
+        user_name=admin.user_name,
+    )
+
+
+class Backend:
+    """One account in one region: its key registry and its parameter store."""
+
+    def __init__(self, world: World, account_id: str, region: str) -> None:
+        self.world = world
+        self.account_id = account_id
+        self.region = region
+        self._kms: Any = None
+        self._ssm: Any = None
+
+    @property
+    def clock(self) -> Clock:
+        return self.world.clock
+
+    @property
+    def kms(self) -> Any:
+        """The KMS key registry (created on first use: most tests touch few services)."""
+        if self._kms is None:
+            from pytest_ssmkms.kms.registry import KeyRegistry
+
+            self._kms = KeyRegistry(self)
+        return self._kms
+
+    @property
+    def ssm(self) -> Any:
+        """The SSM parameter store."""
+        if self._ssm is None:
+            from pytest_ssmkms.ssm.store import ParameterStore
+
+            self._ssm = ParameterStore(self)
+        return self._ssm
+
+    def invoke(
+        self,
+        service: str,
+        operation: str,
+        params: dict[str, Any],
+        ctx: CallContext,
+        *,
+        model: OperationModel | None = None,
+    ) -> dict[str, Any]:
+        """Answer one operation and record it in the trail, success or failure.
+
+        ``model`` is given for calls that came over the wire, whose input is then checked
+        against the model's constraints; calls between services are trusted."""
+        table = operation_table(service)
+        handler = table.get(operation)
+        with self.world.lock:
+            try:
+                if handler is None:
+                    raise UnknownOperationError(service, operation, list(table))
+                if model is not None:
+                    validate_input(model, params)
+                result = handler(ctx, params)
+            except AwsError as error:
+                self.record(service, operation, params, None, error, ctx)
+                raise
+            self.record(service, operation, params, result, None, ctx)
+            return result
+
+    def record(
+        self,
+        service: str,
+        operation: str,
+        params: dict[str, Any],
+        result: dict[str, Any] | None,
+        error: AwsError | None,
+        ctx: CallContext,
+    ) -> None:
+        self.world.trail.append(
+            CallRecord(service, operation, params, result, error, ctx, ctx.notes.get("decision"))
+        )

@@ -1,0 +1,84 @@
+"""Who is calling and the facts of one call, handed to every handler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pytest_ssmkms.backend import Backend
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The identity a request was signed as (CloudTrail's ``userIdentity``)."""
+
+    type: str  # "IAMUser", "AssumedRole" or "Root"
+    arn: str
+    principal_id: str
+    account_id: str
+    access_key_id: str
+    user_name: str
+    # The iam.Principal carrying identity policies; None for the default administrator.
+    principal: Any = None
+
+    @property
+    def is_default_admin(self) -> bool:
+        return self.principal is None
+
+
+@dataclass(frozen=True)
+class AuthorizationRequest:
+    """What a handler asks the authorizer: may the caller do ``action`` on ``resource``?"""
+
+    action: str
+    resource: str
+    conditions: dict[str, Any] = field(default_factory=dict)
+    # For KMS: the resolved key (its policy, grants, tags and aliases take part).
+    key: Any = None
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """One call as the backend sees it."""
+
+    backend: Backend
+    caller: Caller
+    region: str
+    request_id: str
+    event_time: datetime
+    user_agent: str = ""
+    source_ip: str = "127.0.0.1"
+    # Set on calls a service makes on the caller's behalf (SSM calling KMS).
+    invoked_by: str | None = None
+    called_via: tuple[str, ...] = ()
+    # Per-call scratch space (the deciding policy statement, ...): never shared with child calls.
+    notes: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def via(self, service_principal: str) -> CallContext:
+        """The context for a call that ``service_principal`` makes for this caller."""
+        return replace(
+            self,
+            invoked_by=service_principal,
+            source_ip=service_principal,
+            user_agent=service_principal,
+            called_via=(*self.called_via, service_principal),
+            notes={},
+        )
+
+    def authorize(
+        self,
+        action: str,
+        resource: str,
+        *,
+        conditions: dict[str, Any] | None = None,
+        key: Any = None,
+    ) -> Any:
+        """Raise AccessDeniedException unless policies allow ``action`` on ``resource``.
+
+        Returns whatever the authorizer reports as the deciding statement (for the trail)."""
+        from pytest_ssmkms import iam
+
+        request = AuthorizationRequest(action, resource, conditions or {}, key)
+        return iam.authorize(self, request)

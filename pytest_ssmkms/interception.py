@@ -1,0 +1,201 @@
+"""Where botocore meets the mock: one ``before-send`` handler, installed once.
+
+``install()`` adds the handler to botocore's built-in handlers, so every session created from
+then on (boto3's default session included) carries it, and wraps the transport so that a
+client made before installation is answered just the same, never sent to the network. The
+handler is inert while no mock is active: botocore then behaves as if the plugin were absent.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import botocore.handlers
+import wrapt
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.credentials import Credentials
+from botocore.model import OperationModel, ServiceModel
+
+from pytest_ssmkms import protocol
+from pytest_ssmkms.errors import AwsError, PluginInternalError, UnmockedServiceError
+
+if TYPE_CHECKING:
+    from pytest_ssmkms.backend import World
+
+# X-Amz-Target prefix -> our service name.
+TARGET_PREFIXES = {
+    "AmazonSSM": "ssm",
+    "TrentService": "kms",
+    "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101": "cloudtrail",
+}
+MOCKED_SERVICES = frozenset(TARGET_PREFIXES.values())
+
+_CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/")
+_HOST_REGION = re.compile(r"^https?://[a-z0-9-]+\.([a-z0-9-]+)\.amazonaws\.com")
+
+_install_lock = threading.Lock()
+_installed = False
+# Active worlds, innermost last. Global, not thread-local: calls from any thread are answered.
+_active: list[World] = []
+
+
+def active_world() -> World | None:
+    """The innermost active mock, or None."""
+    return _active[-1] if _active else None
+
+
+def activate(world: World) -> None:
+    install()
+    _active.append(world)
+
+
+def deactivate(world: World) -> None:
+    # Remove this world even if activations were closed out of order.
+    for index in range(len(_active) - 1, -1, -1):
+        if _active[index] is world:
+            del _active[index]
+            return
+
+
+def install() -> None:
+    """Register the handler and the transport guard (idempotent, cheap after the first call)."""
+    global _installed
+    if _installed:
+        return
+    with _install_lock:
+        if _installed:
+            return
+        botocore.handlers.BUILTIN_HANDLERS.append(("before-send", before_send))
+        wrapt.wrap_function_wrapper("botocore.endpoint", "Endpoint._send", _guard_transport)
+        wrapt.wrap_function_wrapper(
+            "botocore.signers", "RequestSigner.get_auth_instance", _sign_without_credentials
+        )
+        _installed = True
+
+
+def before_send(request: AWSPreparedRequest, event_name: str = "", **_: Any) -> AWSResponse | None:
+    """botocore's ``before-send`` hook: answer ssm/kms/cloudtrail, refuse the rest."""
+    world = active_world()
+    if world is None:
+        return None
+    parts = event_name.split(".")
+    service, operation = (parts[1], parts[2]) if len(parts) > 2 else ("", "")
+    return _answer(world, request, service, operation)
+
+
+def _guard_transport(
+    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """A request that reached the transport while a mock is active came from a client made
+    before installation; answer it here rather than let it leave the process."""
+    world = active_world()
+    if world is None:
+        return wrapped(*args, **kwargs)
+    request = args[0] if args else kwargs["request"]
+    service = instance._endpoint_prefix if hasattr(instance, "_endpoint_prefix") else ""
+    answer = _answer(world, request, str(service))
+    return wrapped(*args, **kwargs) if answer is None else answer
+
+
+def _sign_without_credentials(
+    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """A client created with no credentials at all (module-level, before the mock) is signed
+    with the test's default credentials instead of failing with NoCredentialsError."""
+    world = active_world()
+    if (
+        world is not None
+        and kwargs.get("request_credentials") is None
+        and getattr(instance, "_credentials", None) is None
+        and getattr(instance, "_service_id", None) is not None
+        and instance._service_id.hyphenize() in MOCKED_SERVICES
+    ):
+        from pytest_ssmkms.backend import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
+
+        kwargs["request_credentials"] = Credentials(
+            DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
+        )
+    return wrapped(*args, **kwargs)
+
+
+def _answer(
+    world: World, request: AWSPreparedRequest, service_hint: str, operation_hint: str = ""
+) -> AWSResponse | None:
+    target = protocol.target_operation(request.headers)
+    service = TARGET_PREFIXES.get(target[0]) if target else None
+    if service is None:
+        name = service_hint or _service_from_url(request.url)
+        if name in world.settings.passthrough:
+            return None
+        operation = target[1] if target else operation_hint or f"{request.method} {request.url}"
+        raise UnmockedServiceError(name or "an unknown service", operation)
+    assert target is not None
+    operation = target[1]
+    access_key, region = _signature_scope(request.headers)
+    caller = world.caller_for(access_key)
+    region = region or _region_from_url(request.url) or world.settings.region
+    user_agent = _header(request.headers, "User-Agent")
+    ctx = world.context(caller, region, user_agent)
+    params: dict[str, Any] = {}
+    model = operation_model(service, operation)
+    try:
+        if model is not None:
+            params = protocol.decode_request(model, request.body)
+    except AwsError as error:
+        ctx.backend.record(service, operation, params, None, error, ctx)
+        return _error_response(request, error, ctx.request_id)
+    try:
+        result = ctx.backend.invoke(service, operation, params, ctx, model=model)
+    except AwsError as error:
+        return _error_response(request, error, ctx.request_id)
+    except Exception as exc:  # a bug of ours: answer clearly, never a traceback or a retried 5xx
+        internal = PluginInternalError(service, operation, exc)
+        ctx.backend.record(service, operation, params, None, internal, ctx)
+        return _error_response(request, internal, ctx.request_id)
+    return protocol.http_response(request.url, 200, protocol.encode_result(result), ctx.request_id)
+
+
+def _error_response(request: AWSPreparedRequest, error: AwsError, request_id: str) -> AWSResponse:
+    return protocol.http_response(request.url, error.status, protocol.encode_error(error), request_id)
+
+
+@lru_cache(maxsize=None)
+def _service_model(service: str) -> ServiceModel:
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model(service)
+
+
+@lru_cache(maxsize=None)
+def operation_model(service: str, operation: str) -> OperationModel | None:
+    """The botocore model of an operation, or None for a name the service does not have."""
+    model = _service_model(service)
+    if operation not in model.operation_names:
+        return None
+    return model.operation_model(operation)
+
+
+def _header(headers: Any, name: str) -> str:
+    value = headers.get(name, "")
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value or "")
+
+
+def _signature_scope(headers: Any) -> tuple[str | None, str | None]:
+    match = _CREDENTIAL_SCOPE.search(_header(headers, "Authorization"))
+    if match is None:
+        return None, None
+    return match.group(1), match.group(2)
+
+
+def _region_from_url(url: str | None) -> str | None:
+    match = _HOST_REGION.match(url or "")
+    return match.group(1) if match else None
+
+
+def _service_from_url(url: str | None) -> str:
+    match = re.match(r"^https?://([a-z0-9-]+)\.", url or "")
+    return match.group(1) if match else ""

@@ -1,0 +1,1 @@
+"""AWS KMS: the key registry shared with SSM, key states, and real cryptography."""

@@ -1,0 +1,1 @@
+"""pytest options of the trail (the CloudTrail log file artifact, failure report section)."""

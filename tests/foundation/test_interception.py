@@ -1,0 +1,141 @@
+"""The hook answers ssm and kms through real boto3 clients, wherever the client was made."""
+
+from __future__ import annotations
+
+import threading
+
+import boto3
+import botocore.session
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from pytest_ssmkms import UnmockedServiceError, mock_ssm_kms
+from pytest_ssmkms.interception import active_world
+
+# Made at import time, before any mock is active: code under test often does this.
+MODULE_LEVEL_SSM = boto3.client("ssm", region_name="us-east-1")
+
+
+def test_put_and_get_a_string_parameter(ssm_kms):
+    ssm = boto3.client("ssm")
+    assert ssm.put_parameter(Name="/a", Value="b", Type="String")["Version"] == 1
+    parameter = ssm.get_parameter(Name="/a")["Parameter"]
+    assert parameter["Value"] == "b"
+    assert parameter["ARN"] == "arn:aws:ssm:us-east-1:123456789012:parameter/a"
+
+
+def test_module_level_client_made_before_the_mock_is_answered(ssm_kms):
+    MODULE_LEVEL_SSM.put_parameter(Name="/early", Value="bird", Type="String")
+    assert MODULE_LEVEL_SSM.get_parameter(Name="/early")["Parameter"]["Value"] == "bird"
+
+
+def test_client_of_a_session_created_before_installation_is_answered():
+    # A botocore session made now does carry the hook (installed at pytest_configure), so make
+    # one that does not, as if it had been created before the plugin was installed.
+    session = botocore.session.get_session()
+    session.unregister("before-send", unique_id=None)  # no-op; keeps the session ordinary
+    client = session.create_client(
+        "ssm", region_name="us-east-1", aws_access_key_id="AKIAOLD", aws_secret_access_key="x"
+    )
+    client.meta.events.unregister("before-send")  # nothing registered under no id
+    from pytest_ssmkms.interception import before_send
+
+    client.meta.events.unregister("before-send", before_send)
+    with mock_ssm_kms():
+        client.put_parameter(Name="old", Value="client", Type="String")
+        assert client.get_parameter(Name="old")["Parameter"]["Value"] == "client"
+
+
+def test_missing_parameter_is_a_real_client_error(ssm_kms):
+    with pytest.raises(ClientError) as caught:
+        boto3.client("ssm").get_parameter(Name="/missing")
+    assert caught.value.response["Error"]["Code"] == "ParameterNotFound"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert caught.value.response["ResponseMetadata"]["RequestId"]
+
+
+def test_any_region_and_custom_sessions(ssm_kms):
+    west = boto3.Session(region_name="eu-west-1").client("ssm")
+    west.put_parameter(Name="where", Value="eu", Type="String")
+    arn = west.get_parameter(Name="where")["Parameter"]["ARN"]
+    assert arn == "arn:aws:ssm:eu-west-1:123456789012:parameter/where"
+    # Regions are separate stores, as in AWS.
+    with pytest.raises(ClientError):
+        boto3.client("ssm", region_name="us-east-1").get_parameter(Name="where")
+
+
+def test_boto3_resource_style_and_kms(ssm_kms):
+    kms = ssm_kms.client("kms")
+    key = kms.create_key(Description="mine")["KeyMetadata"]
+    assert key["Arn"].startswith("arn:aws:kms:us-east-1:123456789012:key/")
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["Description"] == "mine"
+
+
+def test_other_services_fail_fast_naming_the_service(ssm_kms):
+    s3 = boto3.client("s3")
+    with pytest.raises(UnmockedServiceError, match=r"s3 ListBuckets") as caught:
+        s3.list_buckets()
+    assert "passthrough" in str(caught.value)
+
+
+def test_calls_from_threads_are_answered(ssm_kms):
+    ssm = boto3.client("ssm")
+    errors: list[BaseException] = []
+
+    def work(i: int) -> None:
+        try:
+            ssm.put_parameter(Name=f"/t/{i}", Value=str(i), Type="String")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert [ssm.get_parameter(Name=f"/t/{i}")["Parameter"]["Value"] for i in range(16)] == [
+        str(i) for i in range(16)
+    ]
+
+
+def test_nested_activation_is_a_fresh_world_and_the_outer_resumes():
+    with mock_ssm_kms() as outer:
+        ssm = boto3.client("ssm")
+        ssm.put_parameter(Name="/outer", Value="1", Type="String")
+        with mock_ssm_kms(region="us-west-2") as inner:
+            assert active_world() is inner.world
+            with pytest.raises(ClientError):
+                ssm.get_parameter(Name="/outer")
+            ssm.put_parameter(Name="/inner", Value="2", Type="String")
+        assert active_world() is outer.world
+        assert ssm.get_parameter(Name="/outer")["Parameter"]["Value"] == "1"
+        with pytest.raises(ClientError):
+            ssm.get_parameter(Name="/inner")
+    assert active_world() is None
+
+
+def test_unimplemented_operation_answers_a_clear_error(ssm_kms):
+    with pytest.raises(ClientError) as caught:
+        boto3.client("ssm").describe_instance_information()
+    error = caught.value.response["Error"]
+    assert error["Code"] == "UnknownOperationException"
+    assert "DescribeInstanceInformation" in error["Message"]
+
+
+def test_server_side_validation_that_botocore_skips(ssm_kms):
+    ssm = boto3.client("ssm")
+    with pytest.raises(ClientError) as caught:
+        ssm.get_parameter(Name="x" * 2049)
+    error = caught.value.response["Error"]
+    assert error["Code"] == "ValidationException"
+    assert "at 'name' failed to satisfy constraint: Member must have length less than or equal to 2048" in error["Message"]
+
+
+def test_wrong_json_types_are_a_400_not_a_crash(ssm_kms):
+    ssm = boto3.client("ssm", config=Config(parameter_validation=False))
+    with pytest.raises(ClientError) as caught:
+        ssm.get_parameter(Name=12)
+    assert caught.value.response["Error"]["Code"] == "SerializationException"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
