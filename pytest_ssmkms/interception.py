@@ -41,6 +41,8 @@ _install_lock = threading.Lock()
 _installed = False
 # Active worlds, innermost last. Global, not thread-local: calls from any thread are answered.
 _active: list[World] = []
+# Called with each world as it becomes active (the trail's pytest option listens here).
+activation_listeners: list[Callable[[World], None]] = []
 
 
 def active_world() -> World | None:
@@ -51,6 +53,8 @@ def active_world() -> World | None:
 def activate(world: World) -> None:
     install()
     _active.append(world)
+    for listener in list(activation_listeners):
+        listener(world)
 
 
 def deactivate(world: World) -> None:

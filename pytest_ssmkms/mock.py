@@ -75,6 +75,13 @@ class SsmKms:
         """The backend state (for plugin internals and advanced use)."""
         return self._world
 
+    def principal(self, name: str, *policies: Any, kind: str = "user") -> Any:
+        """An IAM user (or role, ``kind="role"``) with identity policies; its ``.session()``
+        signs calls with its own access key, and policies decide what those calls may do."""
+        from pytest_ssmkms.iam.principals import create_principal
+
+        return create_principal(self._world, name, *policies, kind=kind)
+
     def session(self, region_name: str | None = None) -> Any:
         """A ``boto3.Session`` signed with the default test credentials."""
         return new_boto3_session(
