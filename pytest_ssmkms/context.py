@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -62,6 +63,7 @@ class CallContext:
         """The context for a call that ``service_principal`` makes for this caller."""
         return replace(
             self,
+            request_id=str(uuid.uuid4()),  # the inner call is a request of its own
             invoked_by=service_principal,
             source_ip=service_principal,
             user_agent=service_principal,
