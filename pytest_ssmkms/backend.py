@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 from botocore.model import OperationModel
 
 from pytest_ssmkms.clock import Clock
-from pytest_ssmkms.context import CallContext, Caller
+from pytest_ssmkms.context import CallContext, Caller, new_request_id
 from pytest_ssmkms.errors import AwsError, UnknownOperationError
 from pytest_ssmkms.trail import CallRecord, Trail
 from pytest_ssmkms.validation import validate_input
@@ -103,7 +102,7 @@ class World:
             backend=self.backend(caller.account_id, region),
             caller=caller,
             region=region,
-            request_id=str(uuid.uuid4()),
+            request_id=new_request_id(),
             event_time=self.clock.now(),
             user_agent=user_agent,
         )
@@ -115,7 +114,7 @@ class World:
             backend=self.backend(None, region),
             caller=self.default_caller,
             region=region or self.settings.region,
-            request_id=str(uuid.uuid4()),
+            request_id=new_request_id(),
             event_time=self.clock.now(),
             user_agent="pytest-ssmkms",
             trusted=True,
