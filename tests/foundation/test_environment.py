@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import boto3
 import pytest
@@ -69,3 +70,29 @@ def test_no_mock_means_no_interference():
     )
     with pytest.raises(botocore.exceptions.EndpointConnectionError):
         client.get_parameter(Name="x")
+
+
+def test_default_boto3_session_is_kept():
+    boto3.setup_default_session(region_name="us-east-1")
+    before = boto3.DEFAULT_SESSION
+    with mock_ssm_kms():
+        boto3.client("ssm").put_parameter(Name="/kept", Value="1", Type="String")
+    assert boto3.DEFAULT_SESSION is before
+
+
+def test_nothing_happens_at_import_time(pytester):
+    pytester.makepyfile(
+        check="""
+        import os, botocore.handlers, botocore.endpoint
+        before = list(botocore.handlers.BUILTIN_HANDLERS)
+        env = dict(os.environ)
+        import pytest_ssmkms
+        assert botocore.handlers.BUILTIN_HANDLERS == before
+        assert dict(os.environ) == env
+        assert not hasattr(botocore.endpoint.Endpoint._send, "__wrapped__")
+        print("clean")
+        """
+    )
+    result = pytester.run(sys.executable, "-c", "import check", )
+    assert result.ret == 0, result.stderr.str()
+    result.stdout.fnmatch_lines(["clean"])

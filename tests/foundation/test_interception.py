@@ -30,21 +30,31 @@ def test_module_level_client_made_before_the_mock_is_answered(ssm_kms):
     assert MODULE_LEVEL_SSM.get_parameter(Name="/early")["Parameter"]["Value"] == "bird"
 
 
-def test_client_of_a_session_created_before_installation_is_answered():
-    # A botocore session made now does carry the hook (installed at pytest_configure), so make
-    # one that does not, as if it had been created before the plugin was installed.
-    session = botocore.session.get_session()
-    session.unregister("before-send", unique_id=None)  # no-op; keeps the session ordinary
-    client = session.create_client(
-        "ssm", region_name="us-east-1", aws_access_key_id="AKIAOLD", aws_secret_access_key="x"
-    )
-    client.meta.events.unregister("before-send")  # nothing registered under no id
+def test_client_without_the_hook_is_answered_by_the_transport_guard():
+    # Sessions made after installation carry the hook; strip it from one client to stand for a
+    # client whose session was created before the plugin was installed.
     from pytest_ssmkms.interception import before_send
 
+    client = botocore.session.get_session().create_client(
+        "ssm", region_name="us-east-1", aws_access_key_id="AKIAOLD", aws_secret_access_key="x"
+    )
     client.meta.events.unregister("before-send", before_send)
     with mock_ssm_kms():
         client.put_parameter(Name="old", Value="client", Type="String")
         assert client.get_parameter(Name="old")["Parameter"]["Value"] == "client"
+
+
+def test_client_created_without_any_credentials_is_signed_by_the_mock(monkeypatch):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    client = botocore.session.Session().create_client("ssm", region_name="us-east-1")
+    assert client._request_signer._credentials is None
+    with mock_ssm_kms():
+        client.put_parameter(Name="/unsigned", Value="ok", Type="String")
+        assert client.get_parameter(Name="/unsigned")["Parameter"]["Value"] == "ok"
 
 
 def test_missing_parameter_is_a_real_client_error(ssm_kms):
@@ -65,7 +75,7 @@ def test_any_region_and_custom_sessions(ssm_kms):
         boto3.client("ssm", region_name="us-east-1").get_parameter(Name="where")
 
 
-def test_boto3_resource_style_and_kms(ssm_kms):
+def test_handle_client_answers_kms(ssm_kms):
     kms = ssm_kms.client("kms")
     key = kms.create_key(Description="mine")["KeyMetadata"]
     assert key["Arn"].startswith("arn:aws:kms:us-east-1:123456789012:key/")
@@ -77,6 +87,13 @@ def test_other_services_fail_fast_naming_the_service(ssm_kms):
     with pytest.raises(UnmockedServiceError, match=r"s3 ListBuckets") as caught:
         s3.list_buckets()
     assert "passthrough" in str(caught.value)
+
+
+def test_boto3_resources_of_other_services_are_refused_too(ssm_kms):
+    # ssm and kms have no boto3 resources; a resource's client goes through the same hook.
+    bucket = boto3.resource("s3").Bucket("anything")
+    with pytest.raises(UnmockedServiceError, match="s3"):
+        bucket.load()
 
 
 def test_calls_from_threads_are_answered(ssm_kms):
