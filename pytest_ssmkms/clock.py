@@ -9,8 +9,10 @@ from datetime import datetime, timedelta, timezone
 class Clock:
     """Wall time plus an offset that tests move with :meth:`advance`.
 
-    Reading wall time through ``datetime.now`` means time-machine and freezegun, when a test
-    activates them, move this clock too.
+    Wall time is read through ``datetime.now`` on every call, so time-machine
+    (``travel``, ``shift``, ``move_to``) and freezegun (``freeze_time``, ``tick``, ``move_to``,
+    ``tick=True``), when a test activates them, move this clock too; :meth:`advance` adds its
+    own offset on top. :meth:`set` pins the clock, after which only :meth:`advance` moves it.
     """
 
     def __init__(self, start: datetime | None = None) -> None:
@@ -24,17 +26,28 @@ class Clock:
         moment = base + self._offset
         return moment.replace(microsecond=(moment.microsecond // 1000) * 1000)
 
+    @property
+    def offset(self) -> timedelta:
+        """How far :meth:`advance` has moved this clock ahead of wall time (or of :meth:`set`)."""
+        return self._offset
+
     def advance(
         self,
+        delta: timedelta | None = None,
         *,
         days: float = 0,
         hours: float = 0,
         minutes: float = 0,
         seconds: float = 0,
     ) -> datetime:
-        """Move the clock forward; pending deletions and expirations that come due are applied
-        on the next call that reads the clock. Returns the new time."""
-        delta = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+        """Move the clock forward by ``delta`` and/or the given units; pending deletions and
+        expirations that come due are applied on the next call that reads the clock. Returns
+        the new time."""
+        if delta is not None and not isinstance(delta, timedelta):
+            raise TypeError(f"advance() takes a timedelta or days=/hours=/...; got {delta!r}")
+        delta = (delta or timedelta(0)) + timedelta(
+            days=days, hours=hours, minutes=minutes, seconds=seconds
+        )
         if delta < timedelta(0):
             raise ValueError("the clock only moves forward; got a negative duration")
         with self._lock:
