@@ -1,17 +1,21 @@
-"""Identity and key policy evaluation.
+"""Permissions: identity policies, key policies and grants, evaluated as AWS does.
 
-Until the permission engine lands (issue 7) every request is allowed; handlers already call
-:func:`authorize` at the points where AWS evaluates policies.
+- :func:`authorize` is what ``ctx.authorize`` calls (see docs/architecture.md).
+- :func:`validate_policy_document` checks a key policy (KMS: MalformedPolicyDocumentException).
+- :mod:`.principals` creates the users and roles behind ``ssm_kms.principal()``.
+- :mod:`.managed` holds the policies AWS writes itself (default key policy, ``aws/ssm``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from pytest_ssmkms.iam.authorizer import authorize
+from pytest_ssmkms.iam.managed import aws_managed_key_policy, default_key_policy
+from pytest_ssmkms.iam.policy import PolicyError, validate_policy_document
 
-if TYPE_CHECKING:
-    from pytest_ssmkms.context import AuthorizationRequest, CallContext
-
-
-def authorize(ctx: CallContext, request: AuthorizationRequest) -> Any:
-    """Allow everything: the permission engine replaces this."""
-    return None
+__all__ = [
+    "PolicyError",
+    "authorize",
+    "aws_managed_key_policy",
+    "default_key_policy",
+    "validate_policy_document",
+]

@@ -1,0 +1,210 @@
+"""The authorizer handlers reach through ``ctx.authorize``: AWS's evaluation logic over the
+caller's identity policies, the key policy and the key's grants.
+
+- SSM (and KMS calls on no particular key): identity policies alone decide.
+- KMS on a key: an explicit deny anywhere wins; else the key policy allows the caller directly
+  (or everyone), or a grant does, or the key policy delegates to the account
+  (``arn:aws:iam::<acct>:root``) and an identity policy allows; else implicit deny.
+  Across accounts, both the key policy (or a grant) and an identity policy must allow.
+
+The deciding statement goes in ``ctx.notes["decision"]`` (the trail shows it) and is returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from pytest_ssmkms.errors import AccessDeniedException
+from pytest_ssmkms.iam.context_keys import build_keys, encryption_context, principal_arn
+from pytest_ssmkms.iam.evaluation import (
+    Outcome,
+    PrincipalRef,
+    Request,
+    evaluate_identity,
+    evaluate_resource,
+    grant_allows,
+)
+from pytest_ssmkms.iam.managed import aws_managed_key_policy, default_key_policy
+from pytest_ssmkms.iam.policy import Policy, Statement, parse_key_policy, parse_policy
+
+if TYPE_CHECKING:
+    from pytest_ssmkms.context import AuthorizationRequest, CallContext, Caller
+
+IDENTITY = "identity-based policy"
+RESOURCE = "resource-based policy"
+
+ADMIN_POLICY = parse_policy(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+    resource_policy=False,
+    name="default credentials (account administrator)",
+)
+_ADMIN_ALLOW = (ADMIN_POLICY, ADMIN_POLICY.statements[0])
+
+
+def authorize(ctx: CallContext, request: AuthorizationRequest) -> dict[str, Any] | None:
+    """Raise AccessDeniedException unless the caller may perform the request; return the
+    decision (also left in ``ctx.notes["decision"]`` for the trail)."""
+    if not ctx.backend.world.settings.enforce_permissions:
+        return None
+    if request.key is not None:
+        decision = _authorize_key(ctx, request)
+    else:
+        decision = _authorize_identity(ctx, request)
+    ctx.notes["decision"] = decision
+    if decision["effect"] != "Allow":
+        raise AccessDeniedException(decision["reason"])
+    return decision
+
+
+def _identity_policies(caller: Caller) -> tuple[Policy, ...]:
+    return tuple(getattr(caller.principal, "policies", ()))
+
+
+def _identity(ctx: CallContext, request: Request) -> Outcome:
+    if ctx.caller.principal is None:
+        return Outcome(allow=_ADMIN_ALLOW)  # the default credentials: "*" on "*"
+    return evaluate_identity(_identity_policies(ctx.caller), request)
+
+
+def _authorize_identity(ctx: CallContext, auth: AuthorizationRequest) -> dict[str, Any]:
+    if ctx.caller.principal is None:
+        return _ADMIN_DECISION
+    request = Request(auth.action, auth.resource, lambda: build_keys(ctx, auth))
+    outcome = _identity(ctx, request)
+    if outcome.deny is not None:
+        return _decision("Deny", IDENTITY, outcome.deny, _denied(ctx, auth, explicit=IDENTITY))
+    if outcome.allow is not None:
+        return _decision("Allow", IDENTITY, outcome.allow, "allowed by an identity-based policy")
+    return _decision("ImplicitDeny", IDENTITY, None, _denied(ctx, auth, missing=IDENTITY))
+
+
+def _authorize_key(ctx: CallContext, auth: AuthorizationRequest) -> dict[str, Any]:
+    key = auth.key
+    request = Request(auth.action, auth.resource, lambda: build_keys(ctx, auth))
+    who = principal_ref(ctx.caller)
+    key_policy = key_policy_of(key, ctx)
+    on_key = evaluate_resource(key_policy, request, who)
+    if on_key.deny is not None:
+        return _decision("Deny", RESOURCE, on_key.deny, _denied(ctx, auth, explicit=RESOURCE))
+    identity = _identity(ctx, request)
+    if identity.deny is not None:
+        return _decision("Deny", IDENTITY, identity.deny, _denied(ctx, auth, explicit=IDENTITY))
+    grant = _matching_grant(key, auth.action, who, request)
+    key_account = getattr(key, "account_id", None) or ctx.backend.account_id
+    if ctx.caller.account_id != key_account:
+        # Cross-account: the key policy (or a grant) must let the account in, and the
+        # caller's own account must allow it too.
+        if on_key.allow is None and on_key.account_allow is None and grant is None:
+            return _decision("ImplicitDeny", RESOURCE, None, _denied(ctx, auth, missing=RESOURCE))
+        if identity.allow is None:
+            return _decision("ImplicitDeny", IDENTITY, None, _denied(ctx, auth, missing=IDENTITY))
+        return _decision("Allow", IDENTITY, identity.allow, "allowed by the key policy and an identity-based policy",
+                         on_key.allow or on_key.account_allow)
+    if on_key.allow is not None:
+        return _decision("Allow", RESOURCE, on_key.allow, "allowed by the key policy")
+    if grant is not None:
+        return _grant_decision(grant)
+    if on_key.account_allow is not None:
+        if identity.allow is not None:
+            return _decision(
+                "Allow", IDENTITY, identity.allow,
+                "the key policy delegates to the account's IAM policies, and an identity-based policy allows",
+                on_key.account_allow,
+            )
+        return _decision("ImplicitDeny", IDENTITY, None, _denied(ctx, auth, missing=IDENTITY), on_key.account_allow)
+    return _decision("ImplicitDeny", RESOURCE, None, _denied(ctx, auth, missing=RESOURCE))
+
+
+@lru_cache(maxsize=256)
+def principal_ref(caller: Caller) -> PrincipalRef:
+    return PrincipalRef(caller.account_id, frozenset({caller.arn, principal_arn(caller)}))
+
+
+def key_policy_of(key: Any, ctx: CallContext) -> Policy:
+    """The key's policy, parsed (cached by text); a key without one gets what AWS would give it."""
+    text = getattr(key, "policy", None)
+    if not isinstance(text, str) or not text:
+        account = getattr(key, "account_id", None) or ctx.backend.account_id
+        service = _aws_managed_service(key)
+        if service is not None:
+            region = _key_region(key) or ctx.region
+            text = aws_managed_key_policy(service, account, region)
+        else:
+            text = default_key_policy(account)
+    return parse_key_policy(text)
+
+
+def _aws_managed_service(key: Any) -> str | None:
+    if getattr(key, "key_manager", "CUSTOMER") != "AWS":
+        return None
+    for alias in getattr(key, "aliases", None) or ():
+        name = alias if isinstance(alias, str) else getattr(alias, "name", "")
+        if isinstance(name, str) and name.startswith("alias/aws/"):
+            return name[len("alias/aws/") :]
+    return None
+
+
+def _key_region(key: Any) -> str | None:
+    arn = getattr(key, "arn", None)
+    parts = arn.split(":") if isinstance(arn, str) else []
+    return parts[3] if len(parts) > 3 and parts[3] else None
+
+
+def _matching_grant(key: Any, action: str, who: PrincipalRef, request: Request) -> Any:
+    grants = getattr(key, "grants", None)
+    if not grants:
+        return None
+    if isinstance(grants, Mapping):
+        grants = grants.values()
+    operation = action.split(":", 1)[-1]
+    context: dict[str, str] | None = None
+    for grant in grants:
+        if getattr(grant, "grantee_principal", None) not in who.arns:
+            continue
+        if context is None:
+            context = encryption_context(request.keys)
+        if grant_allows(grant, operation, who, context):
+            return grant
+    return None
+
+
+def _denied(ctx: CallContext, auth: AuthorizationRequest, *, explicit: str = "", missing: str = "") -> str:
+    """AWS's AccessDenied text, e.g. "... because no identity-based policy allows the
+    ssm:GetParameter action" or "... with an explicit deny in a resource-based policy"."""
+    head = f"User: {ctx.caller.arn} is not authorized to perform: {auth.action} on resource: {auth.resource}"
+    if explicit:
+        article = "an" if explicit == IDENTITY else "a"
+        return f"{head} with an explicit deny in {article} {explicit}"
+    return f"{head} because no {missing} allows the {auth.action} action"
+
+
+def _decision(
+    effect: str,
+    policy_type: str,
+    match: tuple[Policy, Statement] | None,
+    reason: str,
+    key_statement: tuple[Policy, Statement] | None = None,
+) -> dict[str, Any]:
+    decision: dict[str, Any] = {"effect": effect, "policyType": policy_type, "reason": reason}
+    if match is not None:
+        decision["policy"] = match[0].name
+        decision["statement"] = match[1].source
+    if key_statement is not None:
+        decision["keyPolicyStatement"] = key_statement[1].source
+    return decision
+
+
+def _grant_decision(grant: Any) -> dict[str, Any]:
+    return {
+        "effect": "Allow",
+        "policyType": "grant",
+        "reason": "allowed by a grant",
+        "grantId": getattr(grant, "grant_id", None),
+        "grantName": getattr(grant, "name", None),
+        "operations": list(getattr(grant, "operations", ()) or ()),
+    }
+
+
+_ADMIN_DECISION = _decision("Allow", IDENTITY, _ADMIN_ALLOW, "the default credentials act as the account administrator")
