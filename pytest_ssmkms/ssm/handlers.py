@@ -1,4 +1,4 @@
-"""The SSM operation table: read parameters, call the store, shape the output."""
+"""The SSM operation table: the thirteen Parameter Store operations."""
 
 from __future__ import annotations
 
@@ -6,37 +6,36 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pytest_ssmkms.context import CallContext
+from pytest_ssmkms.ssm.labels_tags import (
+    add_tags_to_resource,
+    label_parameter_version,
+    list_tags_for_resource,
+    remove_tags_from_resource,
+    unlabel_parameter_version,
+)
+from pytest_ssmkms.ssm.reads import (
+    describe_parameters,
+    get_parameter,
+    get_parameter_history,
+    get_parameters,
+    get_parameters_by_path,
+)
+from pytest_ssmkms.ssm.writes import delete_parameter, delete_parameters, put_parameter
 
 Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any]]
-
-
-def put_parameter(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    store = ctx.backend.ssm
-    ctx.authorize("ssm:PutParameter", store.arn(params["Name"]))
-    parameter = store.put(
-        params["Name"], params["Value"], params.get("Type", "String"), params.get("Overwrite", False)
-    )
-    return {"Version": parameter.version, "Tier": "Standard"}
-
-
-def get_parameter(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    store = ctx.backend.ssm
-    ctx.authorize("ssm:GetParameter", store.arn(params["Name"]))
-    parameter = store.get(params["Name"])
-    return {
-        "Parameter": {
-            "Name": parameter.name,
-            "Type": parameter.type,
-            "Value": parameter.value,
-            "Version": parameter.version,
-            "LastModifiedDate": parameter.modified,
-            "ARN": store.arn(parameter.name),
-            "DataType": "text",
-        }
-    }
-
 
 OPERATIONS: Mapping[str, Handler] = {
     "PutParameter": put_parameter,
     "GetParameter": get_parameter,
+    "GetParameters": get_parameters,
+    "GetParametersByPath": get_parameters_by_path,
+    "DeleteParameter": delete_parameter,
+    "DeleteParameters": delete_parameters,
+    "DescribeParameters": describe_parameters,
+    "GetParameterHistory": get_parameter_history,
+    "LabelParameterVersion": label_parameter_version,
+    "UnlabelParameterVersion": unlabel_parameter_version,
+    "AddTagsToResource": add_tags_to_resource,
+    "RemoveTagsFromResource": remove_tags_from_resource,
+    "ListTagsForResource": list_tags_for_resource,
 }

@@ -1,0 +1,32 @@
+"""Helpers shared by the SSM handlers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_ssmkms.context import CallContext
+from pytest_ssmkms.ssm import secure
+from pytest_ssmkms.ssm.model import Parameter, Version
+from pytest_ssmkms.ssm.store import ParameterStore
+
+
+def store_of(ctx: CallContext) -> ParameterStore:
+    store: ParameterStore = ctx.backend.ssm
+    return store
+
+
+def tag_conditions(parameter: Parameter | None) -> dict[str, Any]:
+    """``aws:ResourceTag/<key>`` condition values of an existing parameter."""
+    if parameter is None or not parameter.tags:
+        return {}
+    return {f"aws:ResourceTag/{key}": value for key, value in parameter.tags.items()}
+
+
+def value_of(
+    ctx: CallContext, store: ParameterStore, parameter: Parameter, version: Version, decrypt: bool
+) -> str:
+    """The value a read returns: SecureString plaintext only when asked to decrypt;
+    WithDecryption is ignored for String and StringList."""
+    if decrypt and version.secure:
+        return secure.decrypt(ctx, version.value, store.arn(parameter.name), version.tier)
+    return version.value
