@@ -1,8 +1,12 @@
-"""KMS error codes, one class each."""
+"""KMS error codes, one class each, with AWS's texts where they are known.
+
+KMS has no ValidationException or AccessDeniedException shape, yet real KMS answers both; use
+:class:`pytest_ssmkms.errors.ValidationException` / ``AccessDeniedException`` for them.
+"""
 
 from __future__ import annotations
 
-from pytest_ssmkms.errors import AwsError
+from pytest_ssmkms.errors import AccessDeniedException, AwsError
 
 
 class NotFoundException(AwsError):
@@ -11,3 +15,135 @@ class NotFoundException(AwsError):
 
 class InvalidArnException(AwsError):
     code = "InvalidArnException"
+
+
+class AlreadyExistsException(AwsError):
+    code = "AlreadyExistsException"
+
+
+class DisabledException(AwsError):
+    code = "DisabledException"
+
+
+class KMSInvalidStateException(AwsError):
+    code = "KMSInvalidStateException"
+
+
+class InvalidCiphertextException(AwsError):
+    code = "InvalidCiphertextException"
+
+    def __init__(self, message: str | None = None) -> None:
+        # Real KMS answers a tampered blob or a wrong encryption context with a null message.
+        super().__init__(message)
+
+
+class IncorrectKeyException(AwsError):
+    code = "IncorrectKeyException"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "The key ID in the request does not identify a CMK that can perform this operation."
+        )
+
+
+class InvalidKeyUsageException(AwsError):
+    code = "InvalidKeyUsageException"
+
+
+class InvalidAliasNameException(AwsError):
+    code = "InvalidAliasNameException"
+
+
+class InvalidMarkerException(AwsError):
+    code = "InvalidMarkerException"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or "Invalid marker")
+
+
+class InvalidGrantTokenException(AwsError):
+    code = "InvalidGrantTokenException"
+
+
+class InvalidGrantIdException(AwsError):
+    code = "InvalidGrantIdException"
+
+
+class LimitExceededException(AwsError):
+    code = "LimitExceededException"
+
+
+class MalformedPolicyDocumentException(AwsError):
+    code = "MalformedPolicyDocumentException"
+
+
+class UnsupportedOperationException(AwsError):
+    code = "UnsupportedOperationException"
+
+
+class TagException(AwsError):
+    code = "TagException"
+
+
+class DryRunOperationException(AwsError):
+    code = "DryRunOperationException"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or "The request would have succeeded, but the DryRun option is set.")
+
+
+class ExpiredImportTokenException(AwsError):
+    code = "ExpiredImportTokenException"
+
+
+class InvalidImportTokenException(AwsError):
+    code = "InvalidImportTokenException"
+
+
+class IncorrectKeyMaterialException(AwsError):
+    code = "IncorrectKeyMaterialException"
+
+
+class ConflictException(AwsError):
+    code = "ConflictException"
+
+
+class KMSInternalException(AwsError):
+    code = "KMSInternalException"
+
+
+def ciphertext_key_inaccessible() -> AccessDeniedException:
+    """What Decrypt answers when the blob's key is gone, elsewhere, or not the caller's."""
+    return AccessDeniedException(
+        "The ciphertext refers to a customer master key that does not exist, does not exist in "
+        "this region, or you are not allowed to access."
+    )
+
+
+__all__ = [
+    "AccessDeniedException",
+    "AlreadyExistsException",
+    "ConflictException",
+    "DisabledException",
+    "DryRunOperationException",
+    "ExpiredImportTokenException",
+    "IncorrectKeyException",
+    "IncorrectKeyMaterialException",
+    "InvalidAliasNameException",
+    "InvalidArnException",
+    "InvalidCiphertextException",
+    "InvalidGrantIdException",
+    "InvalidGrantTokenException",
+    "InvalidImportTokenException",
+    "InvalidKeyUsageException",
+    "InvalidMarkerException",
+    "KMSInternalException",
+    "KMSInvalidStateException",
+    "LimitExceededException",
+    "MalformedPolicyDocumentException",
+    "NotFoundException",
+    "TagException",
+    "UnsupportedOperationException",
+    "ciphertext_key_inaccessible",
+]

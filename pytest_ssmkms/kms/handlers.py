@@ -1,4 +1,8 @@
-"""The KMS operation table: read parameters, call the registry, shape the output."""
+"""The KMS operation table: every implemented operation, merged from its module's table.
+
+Handlers read parameters, call the registry, and shape the output; the rules live in the
+registry, the key-state table (``states``) and the pure crypto modules.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pytest_ssmkms.context import CallContext
+from pytest_ssmkms.kms import ops_aliases, ops_crypto, ops_keys
 
 Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any]]
 
-
-def create_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    key = ctx.backend.kms.create_key(params.get("Description", ""))
-    return {"KeyMetadata": key.metadata()}
-
-
-def describe_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    return {"KeyMetadata": ctx.backend.kms.get(params["KeyId"]).metadata()}
-
-
 OPERATIONS: Mapping[str, Handler] = {
-    "CreateKey": create_key,
-    "DescribeKey": describe_key,
+    **ops_keys.OPERATIONS,
+    **ops_aliases.OPERATIONS,
+    **ops_crypto.OPERATIONS,
 }
