@@ -1,0 +1,28 @@
+"""How these tests run pytest inside pytest (pytester), quickly and faithfully."""
+
+from __future__ import annotations
+
+import boto3  # noqa: F401 - loaded once here, so in-process runs do not import it again
+import pytest
+
+from pytest_ssmkms import backend, preseed, seed_files, seeding_plan  # noqa: F401
+
+# pytester's in-process runs drop the modules a run imported; load the lazily imported parts of
+# the plugin now, so every run shares them with this process instead of importing copies.
+for _service in ("ssm", "kms", "cloudtrail"):
+    backend.operation_table(_service)
+import pytest_ssmkms.kms.seeding  # noqa: E402,F401
+import pytest_ssmkms.ssm.seeding  # noqa: E402,F401
+
+# Hypothesis's plugin imports all of hypothesis at session end; these runs do not need it.
+QUIET = ("-p", "no:hypothesispytest", "-p", "no:cacheprovider", "-p", "no:randomly")
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """Run pytest in this process (fast); the plugin is loaded by its entry point."""
+    return pytester.runpytest(*QUIET, *args)
+
+
+def run_subprocess(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """Run pytest in a fresh process (xdist, unittest, anything that must start clean)."""
+    return pytester.runpytest_subprocess(*QUIET, *args)
