@@ -88,9 +88,13 @@ def check_parsed_response(service: str, operation: str, response: dict[str, Any]
 
 
 def check_trail_outputs(trail: Any) -> list[str]:
-    """Shape problems of every successful call in a trail."""
+    """Shape problems of every successful call in a trail (a Trail, or raw calls such as
+    ``trail.calls[start:]``; the trail's own items are CloudTrail dicts without results)."""
+    records = trail.calls if hasattr(trail, "calls") else trail
     problems: list[str] = []
-    for record in trail:
+    for record in records:
+        if isinstance(record, dict):
+            raise TypeError("check_trail_outputs takes raw calls: pass trail.calls[start:], not trail[start:]")
         if record.error is None and record.result is not None:
             problems.extend(check_wire_result(record.service, record.operation, record.result))
     return problems

@@ -1,8 +1,10 @@
-"""The CloudTrail-like call log."""
+"""The CloudTrail-like call log: raw call records, their CloudTrail form, queries, LookupEvents."""
 
 from __future__ import annotations
 
-from pytest_ssmkms.trail.log import Trail
+from pytest_ssmkms.trail.elements import HIDDEN
+from pytest_ssmkms.trail.log import Trail, TrailAssertionError
+from pytest_ssmkms.trail.query import ANY
 from pytest_ssmkms.trail.record import CallRecord
 
-__all__ = ["CallRecord", "Trail"]
+__all__ = ["ANY", "HIDDEN", "CallRecord", "Trail", "TrailAssertionError"]
