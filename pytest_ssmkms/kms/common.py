@@ -68,8 +68,7 @@ def conditions(
 
 
 def check_grant_tokens(ctx: CallContext, params: Mapping[str, Any]) -> None:
-    """Every grant token given must be one KMS issued (a retired grant's token stays valid
-    as a token; the grant it names no longer allows anything)."""
+    """Every grant token given must be one KMS issued for a grant that still exists."""
     for token in params.get("GrantTokens") or ():
         if token not in registry(ctx).grant_tokens and not _issued_elsewhere(ctx, token):
             raise InvalidGrantTokenException("Invalid grant token.")

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pytest_ssmkms.context import CallContext
-from pytest_ssmkms.kms import ops_aliases, ops_crypto, ops_keys
+from pytest_ssmkms.kms import ops_aliases, ops_crypto, ops_grants, ops_keys, ops_policy_tags
 
 Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any]]
 
@@ -18,4 +18,6 @@ OPERATIONS: Mapping[str, Handler] = {
     **ops_keys.OPERATIONS,
     **ops_aliases.OPERATIONS,
     **ops_crypto.OPERATIONS,
+    **ops_policy_tags.OPERATIONS,
+    **ops_grants.OPERATIONS,
 }

@@ -95,7 +95,7 @@ class Material:
 class Grant:
     grant_id: str
     grant_token: str
-    key_id: str
+    key_arn: str  # ListGrants reports the key by ARN
     grantee_principal: str
     operations: list[str]
     issuing_account: str
@@ -106,7 +106,7 @@ class Grant:
 
     def entry(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "KeyId": self.key_id,
+            "KeyId": self.key_arn,
             "GrantId": self.grant_id,
             "CreationDate": self.created,
             "GranteePrincipal": self.grantee_principal,

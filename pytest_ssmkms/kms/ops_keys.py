@@ -68,7 +68,9 @@ def create_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     merged({}, tags)
     policy = params.get("Policy")
     if policy is not None:
-        validate_policy(policy)
+        from pytest_ssmkms.kms.ops_policy_tags import check_lockout
+
+        check_lockout(ctx, validate_policy(policy), params)
     key = registry(ctx).create_key(
         description=params.get("Description", ""),
         key_usage=key_usage,
