@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pytest_ssmkms.errors import AccessDeniedException
-from pytest_ssmkms.iam.context_keys import build_keys, encryption_context, principal_arn
+from pytest_ssmkms.iam.context_keys import RequestKeys, encryption_context, principal_arn
 from pytest_ssmkms.iam.evaluation import (
     Outcome,
     PrincipalRef,
@@ -71,7 +71,7 @@ def _identity(ctx: CallContext, request: Request) -> Outcome:
 def _authorize_identity(ctx: CallContext, auth: AuthorizationRequest) -> dict[str, Any]:
     if ctx.caller.principal is None:
         return _ADMIN_DECISION
-    request = Request(auth.action, auth.resource, lambda: build_keys(ctx, auth))
+    request = Request(auth.action, auth.resource, RequestKeys(ctx, auth))
     outcome = _identity(ctx, request)
     if outcome.deny is not None:
         return _decision("Deny", IDENTITY, outcome.deny, _denied(ctx, auth, explicit=IDENTITY))
@@ -82,7 +82,7 @@ def _authorize_identity(ctx: CallContext, auth: AuthorizationRequest) -> dict[st
 
 def _authorize_key(ctx: CallContext, auth: AuthorizationRequest) -> dict[str, Any]:
     key = auth.key
-    request = Request(auth.action, auth.resource, lambda: build_keys(ctx, auth))
+    request = Request(auth.action, auth.resource, RequestKeys(ctx, auth))
     who = principal_ref(ctx.caller)
     key_policy = key_policy_of(key, ctx)
     on_key = evaluate_resource(key_policy, request, who)

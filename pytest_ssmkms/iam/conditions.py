@@ -155,7 +155,7 @@ class Condition:
     values: tuple[str, ...]
     compare: Compare | None
     negated: bool
-    variables: bool  # this operator reads policy variables in its values
+    variables: bool  # this operator reads policy variables, and its values hold some
 
     @classmethod
     def build(
@@ -175,6 +175,7 @@ class Condition:
             for value in values:
                 if parse_date(value) is None:
                     raise ValueError(f"{operator} {key} takes ISO 8601 dates or epoch seconds, got {value!r}")
+        variables = variables and any(has_variables(value) for value in values)
         return cls(operator, base, qualifier, if_exists, normalize_key(key), values, compare,
                    negated, variables)
 

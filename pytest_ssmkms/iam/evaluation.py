@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_ssmkms.iam.patterns import arn_match, glob_match
+from pytest_ssmkms.iam.conditions import normalize_key
+from pytest_ssmkms.iam.patterns import arn_match
 from pytest_ssmkms.iam.policy import Policy, Principals, Statement
 
 ContextKeys = Mapping[str, "str | tuple[str, ...]"]
@@ -45,7 +46,7 @@ class Request:
         return self._keys
 
     def lookup(self, name: str) -> str | None:
-        value = self.keys.get(name.lower())
+        value = self.keys.get(normalize_key(name))
         return value if isinstance(value, str) else None
 
 
@@ -68,11 +69,13 @@ class Outcome:
 
 
 def action_matches(statement: Statement, action: str) -> bool:
-    hit = any(glob_match(pattern, action, ignore_case=True) for pattern in statement.actions)
+    hit = statement.action_pattern.fullmatch(action) is not None
     return hit != statement.not_action
 
 
 def resource_matches(statement: Statement, request: Request) -> bool:
+    if statement.any_resource:
+        return True
     lookup = request.lookup if statement.variables else None
     hit = any(arn_match(pattern, request.resource, lookup=lookup) for pattern in statement.resources)
     return hit != statement.not_resource

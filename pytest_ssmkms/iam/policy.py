@@ -29,6 +29,15 @@ _AWS_PRINCIPAL = re.compile(
     r"|sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+)$"
 )
 _SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$")
+_NEVER = re.compile(r"(?!)")
+
+
+def _actions_regex(actions: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(
+        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in action)
+        for action in actions
+    )
+    return re.compile(f"(?:{alternatives})", re.IGNORECASE | re.DOTALL)
 
 
 class PolicyError(ValueError):
@@ -60,6 +69,9 @@ class Statement:
     variables: bool = True
     # The statement as written, for the trail's "which statement decided" field.
     source: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # Compiled once: all Action patterns as one case-insensitive regex; Resource "*" alone.
+    action_pattern: re.Pattern[str] = field(default=_NEVER, compare=False, repr=False)
+    any_resource: bool = field(default=False, compare=False, repr=False)
 
     @property
     def allows(self) -> bool:
@@ -184,6 +196,8 @@ def _statement(item: Any, index: int, variables: bool, resource_policy: bool) ->
         sid=sid,
         variables=variables,
         source=item,
+        action_pattern=_actions_regex(actions),
+        any_resource=resources == ("*",) and not not_resource,
     )
 
 
