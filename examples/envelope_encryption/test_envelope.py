@@ -91,3 +91,31 @@ def test_rewrap_before_deleting_the_old_key(sealed, ssm_kms):
     assert unseal(sealed) == SECRET
     # Re-wrapping decrypted and re-encrypted inside KMS: no Decrypt or plaintext data key here.
     ssm_kms.trail.assert_called("ReEncrypt", times=1)
+
+
+def test_files_sealed_before_a_rotation_still_open(tmp_path, sealed):
+    kms = boto3.client("kms")
+    key_id = vault_key_id()
+    kms.rotate_key_on_demand(KeyId=key_id)
+
+    # New files are sealed under the new key material, old ones still open, same key id.
+    fresh_source = tmp_path / "fresh.txt"
+    fresh_source.write_bytes(b"after rotation")
+    fresh = tmp_path / "fresh.txt.sealed"
+    seal(fresh_source, fresh, "alias/file-vault")
+    assert unseal(fresh) == b"after rotation"
+    assert unseal(sealed) == SECRET
+    assert len(kms.list_key_rotations(KeyId=key_id)["Rotations"]) == 1
+
+
+@pytest.mark.kms_key(alias="alias/file-vault", rotation=True)
+def test_yearly_automatic_rotation_keeps_old_files_readable(sealed, ssm_kms):
+    kms = boto3.client("kms")
+    key_id = vault_key_id()
+    assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is True
+
+    ssm_kms.clock.advance(days=366)
+
+    (rotation,) = kms.list_key_rotations(KeyId=key_id)["Rotations"]
+    assert rotation["RotationType"] == "AUTOMATIC"
+    assert unseal(sealed) == SECRET
