@@ -256,6 +256,7 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
             raise PluginUsageError(f"region must be a region name like 'us-east-1', got {region!r}")
         if isinstance(passthrough, str):
             passthrough = [passthrough]
+        _check_options(passthrough, enforce_permissions, deterministic)
         self._settings = Settings(
             region=region,
             account_id=account_id,
@@ -390,4 +391,23 @@ def _check_account_id(account_id: object) -> None:
     if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
         raise PluginUsageError(
             f"account_id must be a 12-digit string like '123456789012', got {account_id!r}"
+        )
+
+
+def _check_options(passthrough: object, enforce_permissions: object, deterministic: object) -> None:
+    if not isinstance(passthrough, Iterable) or not all(isinstance(s, str) for s in passthrough):
+        raise PluginUsageError(
+            "passthrough must be a list of botocore service names like ['s3', 'sts'], "
+            f"got {passthrough!r}"
+        )
+    if not isinstance(enforce_permissions, bool):
+        raise PluginUsageError(
+            f"enforce_permissions must be True or False, got {enforce_permissions!r}"
+        )
+    if deterministic is not None and (
+        isinstance(deterministic, bool) or not isinstance(deterministic, (int, str))
+    ):
+        raise PluginUsageError(
+            "deterministic must be a seed (an int or a string) or None, got "
+            f"{deterministic!r}"
         )

@@ -10,11 +10,8 @@ import pytest
 from pytest_ssmkms import interception
 from pytest_ssmkms.errors import PluginUsageError
 from pytest_ssmkms.mock import SsmKms, mock_ssm_kms
-from pytest_ssmkms.seeding_plan import (
-    SEED_MARKERS,
-    marker_call,
-    seed_from_markers,
-)
+from pytest_ssmkms.preseed import did_you_mean
+from pytest_ssmkms.seeding_plan import SEED_MARKERS, marker_call, seed_from_markers
 
 MARKER_OPTIONS = ("region", "account_id", "passthrough", "enforce_permissions", "deterministic")
 ALL_MARKERS = ("ssm_kms", *SEED_MARKERS)
@@ -118,26 +115,47 @@ def scope_conflict(item: pytest.Item) -> str:
 
 def mock_options(node: pytest.Item | pytest.Collector, config: pytest.Config) -> dict[str, Any]:
     """Options for the mock: ini values, then ``ssm_kms`` markers, the closest winning."""
+    return _options_with_sources(node, config)[0]
+
+
+def _options_with_sources(
+    node: pytest.Item | pytest.Collector, config: pytest.Config
+) -> tuple[dict[str, Any], dict[str, str]]:
     options: dict[str, Any] = {
         "region": config.getini("ssm_kms_region"),
         "account_id": config.getini("ssm_kms_account_id"),
         "passthrough": list(config.getini("ssm_kms_passthrough")),
     }
-    # iter_markers yields the closest marker first, so apply them farthest first.
-    for marker in reversed(list(node.iter_markers("ssm_kms"))):
+    sources = {name: f"ini option ssm_kms_{name}" for name in options}
+    # iter_markers_with_node yields the closest marker first, so apply them farthest first.
+    for owner, marker in reversed(list(node.iter_markers_with_node("ssm_kms"))):
+        where = f"{marker_call(marker)} on {owner.nodeid or owner.path}"
         if marker.args:
             raise PluginUsageError(
-                f"@pytest.mark.ssm_kms takes keyword arguments only ({', '.join(MARKER_OPTIONS)}); "
+                f"{where}: ssm_kms takes keyword arguments only ({', '.join(MARKER_OPTIONS)}); "
                 f"got positional {marker.args!r}"
             )
         unknown = sorted(set(marker.kwargs) - set(MARKER_OPTIONS))
         if unknown:
             raise PluginUsageError(
-                f"@pytest.mark.ssm_kms got unknown argument(s) {', '.join(unknown)}; "
-                f"accepted: {', '.join(MARKER_OPTIONS)}"
+                f"{where} got unknown argument(s) {', '.join(unknown)}; "
+                f"accepted: {', '.join(MARKER_OPTIONS)}{did_you_mean(unknown, MARKER_OPTIONS)}"
             )
         options.update(marker.kwargs)
-    return options
+        sources.update(dict.fromkeys(marker.kwargs, where))
+    return options, sources
+
+
+def _create_mock(node: pytest.Item | pytest.Collector, config: pytest.Config) -> mock_ssm_kms:
+    options, sources = _options_with_sources(node, config)
+    try:
+        return mock_ssm_kms(**options)
+    except PluginUsageError as error:
+        # The message starts with the option at fault; say where its value came from.
+        culprit = next((name for name in options if str(error).startswith(name)), None)
+        if culprit is None:
+            raise
+        raise PluginUsageError(f"{sources[culprit]}: {error}") from None
 
 
 def _ssm_kms_factory(request: pytest.FixtureRequest) -> Iterator[SsmKms]:
@@ -150,7 +168,7 @@ def _ssm_kms_factory(request: pytest.FixtureRequest) -> Iterator[SsmKms]:
     # request.node is the test, the module or the session, by the fixture's scope.
     node = request.node
     try:
-        mock = mock_ssm_kms(**mock_options(node, request.config))
+        mock = _create_mock(node, request.config)
     except PluginUsageError as error:
         problem = str(error)
     else:

@@ -11,8 +11,9 @@ trail.
 
 from __future__ import annotations
 
+import difflib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -84,6 +85,7 @@ def check_arguments(what: str, given: Mapping[str, Any], spec: _Spec) -> None:
     if unknown:
         raise PluginUsageError(
             f"{what} got unknown argument(s) {', '.join(unknown)}; accepted: {', '.join(spec)}"
+            f"{did_you_mean(unknown, spec)}"
         )
     for name, value in given.items():
         types, described = spec[name]
@@ -92,6 +94,21 @@ def check_arguments(what: str, given: Mapping[str, Any], spec: _Spec) -> None:
         if not isinstance(value, types) or wrong_bool:
             shown = f"a {type(value).__name__}" if name in _SECRET else f"{value!r}"
             raise PluginUsageError(f"{what}: {name} must be {described}, got {shown}")
+
+
+def did_you_mean(unknown: Sequence[str], accepted: Iterable[str]) -> str:
+    """"; did you mean alias?" for likely typos, else ""."""
+    choices = list(accepted)
+    guesses = [
+        (name, match[0])
+        for name in unknown
+        if (match := difflib.get_close_matches(name, choices, n=1, cutoff=0.6))
+    ]
+    if not guesses:
+        return ""
+    if len(unknown) == 1:
+        return f"; did you mean {guesses[0][1]}?"
+    return "; did you mean " + ", ".join(f"{good} for {bad}" for bad, good in guesses) + "?"
 
 
 def _tags(what: str, tags: Any) -> dict[str, str] | None:

@@ -179,7 +179,7 @@ def _file_entries(
     except PluginUsageError as error:
         raise PluginUsageError(f"{error} (named by {source})") from None
     for where, arguments in entries:
-        what = f"seed file {resolved}: entry {where}"
+        what = f"seed file {resolved}: entry {where} (named by {source})"
         if region is not None:
             arguments = {**arguments, "region": region}
         yield what, dict(arguments)
