@@ -181,6 +181,9 @@ class Backend:
         table = operation_table(service)
         handler = table.get(operation)
         with self.world.lock:
+            # Where this call's record goes: before the records of the calls it makes itself
+            # (SSM's Encrypt/Decrypt), so the trail reads in the order calls were made.
+            at = self.world.trail.mark()
             try:
                 if handler is None:
                     raise UnknownOperationError(service, operation, list(table))
@@ -189,10 +192,10 @@ class Backend:
                 result = handler(ctx, params)
             except AwsError as error:
                 if not ctx.trusted:
-                    self.record(service, operation, params, None, error, ctx)
+                    self.record(service, operation, params, None, error, ctx, at=at)
                 raise
             if not ctx.trusted:
-                self.record(service, operation, params, result, None, ctx)
+                self.record(service, operation, params, result, None, ctx, at=at)
             return result
 
     def record(
@@ -203,7 +206,11 @@ class Backend:
         result: dict[str, Any] | None,
         error: AwsError | None,
         ctx: CallContext,
+        *,
+        at: int | None = None,
     ) -> None:
+        """Append one call to the trail (at position ``at``, a ``trail.mark()``, if given)."""
         self.world.trail.append(
-            CallRecord(service, operation, params, result, error, ctx, ctx.notes.get("decision"))
+            CallRecord(service, operation, params, result, error, ctx, ctx.notes.get("decision")),
+            at,
         )

@@ -30,9 +30,19 @@ class Trail(Sequence[dict[str, Any]]):
         self._clear_listeners: list[ClearListener] = []
 
     # -- recording (the hot path: keep it a list append) -----------------------------------
-    def append(self, record: CallRecord) -> None:
+    def mark(self) -> int:
+        """The position the next record takes (for :meth:`append`'s ``at``)."""
+        return self._base + len(self._records)
+
+    def append(self, record: CallRecord, at: int | None = None) -> None:
+        """Record a call; ``at`` (a :meth:`mark` taken when the call started) places it before
+        the records of calls it made meanwhile."""
         with self._lock:
-            self._records.append(record)
+            index = len(self._records) if at is None else at - self._base
+            if 0 <= index < len(self._records):
+                self._records.insert(index, record)
+            else:
+                self._records.append(record)
 
     def clear(self) -> None:
         """Forget every record so far (the ``--ssm-kms-trail`` file still gets them)."""

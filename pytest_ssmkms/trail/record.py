@@ -63,7 +63,15 @@ class CallRecord:
 
             arn = parameter_name_and_arn(name, self.ctx.region, self.ctx.backend.account_id)[1]
             return any(r.arn == arn for r in resources)
-        return any(name in r.matches for r in resources)
+        if any(name in r.matches for r in resources):
+            return True
+        if self.service == "kms" and (name.startswith("alias/") or ":alias/" in name):
+            from pytest_ssmkms.trail.resources import alias_target
+
+            # A call on the key the alias points to now (SSM's Decrypt names no key at all).
+            target = alias_target(self.ctx.backend, name)
+            return target is not None and any(r.arn.endswith(f":key/{target}") for r in resources)
+        return False
 
     def _resource_info(self) -> tuple[list[Resource], frozenset[str]]:
         if self._resources is None:

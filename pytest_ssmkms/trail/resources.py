@@ -137,3 +137,19 @@ def parameter_name_and_arn(text: str, region: str, account: str) -> tuple[str, s
 def _parameter_matches(name: str, arn: str) -> frozenset[str]:
     bare = name.lstrip("/")
     return frozenset({name, arn, bare, "/" + bare})
+
+
+def alias_target(backend: Any, alias: str) -> str | None:
+    """The key id an alias (name or ARN) of ``backend``'s account and region points to now."""
+    name = alias
+    if alias.startswith("arn:"):
+        parts = alias.split(":", 5)
+        if len(parts) < 6 or (parts[3], parts[4]) != (backend.region, backend.account_id):
+            return None
+        name = parts[5]
+    try:
+        found = backend.kms.alias(name)
+    except Exception:  # noqa: BLE001 - a lookup never fails because of the key registry
+        return None
+    target = getattr(found, "target_key_id", None)
+    return target if isinstance(target, str) else None

@@ -40,7 +40,11 @@ def test_events_are_newest_first_with_the_cloudtrail_event_json(ssm_kms: SsmKms)
     assert newest["EventSource"] == "ssm.amazonaws.com"
     assert newest["EventTime"] == T0 + timedelta(minutes=2)
     assert newest["Resources"] == [{"ResourceType": "AWS::SSM::Parameter", "ResourceName": "/a"}]
-    assert json.loads(newest["CloudTrailEvent"]) == record
+    # The CloudTrail event exactly, without our own pytestSsmKmsDecision field.
+    assert "pytestSsmKmsDecision" in record
+    assert json.loads(newest["CloudTrailEvent"]) == {
+        k: v for k, v in record.items() if k != "pytestSsmKmsDecision"
+    }
     assert all(SECRET not in e["CloudTrailEvent"] for e in events)
 
 

@@ -17,7 +17,7 @@ TOP_LEVEL = [
     "eventVersion", "userIdentity", "eventTime", "eventSource", "eventName", "awsRegion",
     "sourceIPAddress", "userAgent", "requestParameters", "responseElements", "requestID",
     "eventID", "readOnly", "resources", "eventType", "managementEvent", "recipientAccountId",
-    "eventCategory",
+    "eventCategory", "pytestSsmKmsDecision",
 ]
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -61,6 +61,8 @@ def test_put_parameter_record_has_every_cloudtrail_field(ssm_kms: SsmKms) -> Non
     assert (event["eventType"], event["managementEvent"]) == ("AwsApiCall", True)
     assert (event["recipientAccountId"], event["eventCategory"]) == ("123456789012", "Management")
     assert "errorCode" not in event and "errorMessage" not in event
+    # Why the call was allowed: the default credentials act as the account administrator.
+    assert event["pytestSsmKmsDecision"]["effect"] == "Allow"
     assert SECRET not in dump(ssm_kms.trail)
 
 
