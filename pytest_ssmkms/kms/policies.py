@@ -106,6 +106,14 @@ def validate_policy(text: str) -> dict[str, Any]:
         raise MalformedPolicyDocumentException("Policy is missing required element - Statement")
     for statement in statements:
         _check_statement(statement)
+    # The permission engine's full grammar (principals, resources, condition operators), so
+    # that every policy KMS stores is one the authorizer can evaluate.
+    from pytest_ssmkms.iam import PolicyError, validate_policy_document
+
+    try:
+        validate_policy_document(text)
+    except PolicyError as error:
+        raise MalformedPolicyDocumentException(str(error)) from None
     return document
 
 
