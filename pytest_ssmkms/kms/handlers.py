@@ -10,7 +10,15 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pytest_ssmkms.context import CallContext
-from pytest_ssmkms.kms import ops_aliases, ops_crypto, ops_grants, ops_keys, ops_policy_tags
+from pytest_ssmkms.kms import (
+    ops_aliases,
+    ops_crypto,
+    ops_grants,
+    ops_import,
+    ops_keys,
+    ops_policy_tags,
+    ops_rotation,
+)
 
 Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any]]
 
@@ -20,4 +28,6 @@ OPERATIONS: Mapping[str, Handler] = {
     **ops_crypto.OPERATIONS,
     **ops_policy_tags.OPERATIONS,
     **ops_grants.OPERATIONS,
+    **ops_rotation.OPERATIONS,
+    **ops_import.OPERATIONS,
 }

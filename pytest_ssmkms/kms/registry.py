@@ -13,7 +13,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pytest_ssmkms.kms import crypto
 from pytest_ssmkms.kms.errors import InvalidArnException, NotFoundException
@@ -69,6 +69,8 @@ class KeyRegistry:
         self._keys: dict[str, Key] = {}
         self._aliases: dict[str, Alias] = {}
         self.grant_tokens: dict[str, Grant] = {}
+        # GetParametersForImport tokens -> their parameters (ops_import.ImportParameters).
+        self.import_tokens: dict[bytes, Any] = {}
         # Earliest moment something scheduled comes due; None: nothing scheduled.
         self._due: datetime | None = None
 
