@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from pytest_ssmkms.errors import AccessDeniedException
+from pytest_ssmkms.errors import AccessDeniedException, AwsError
 from pytest_ssmkms.iam.context_keys import RequestKeys, encryption_context, principal_arn
 from pytest_ssmkms.iam.evaluation import (
     Outcome,
@@ -27,7 +27,7 @@ from pytest_ssmkms.iam.evaluation import (
     grant_allows,
 )
 from pytest_ssmkms.iam.managed import aws_managed_key_policy, default_key_policy
-from pytest_ssmkms.iam.policy import Policy, Statement, parse_key_policy, parse_policy
+from pytest_ssmkms.iam.policy import Policy, PolicyError, Statement, parse_key_policy, parse_policy
 
 if TYPE_CHECKING:
     from pytest_ssmkms.context import AuthorizationRequest, CallContext, Caller
@@ -133,7 +133,17 @@ def key_policy_of(key: Any, ctx: CallContext) -> Policy:
             text = aws_managed_key_policy(service, account, region)
         else:
             text = default_key_policy(account)
-    return parse_key_policy(text)
+    try:
+        return parse_key_policy(text)
+    except PolicyError as error:
+        # KMS validates policies before storing them; this is a key seeded around that check.
+        raise UnusableKeyPolicy(
+            f"The key policy of {getattr(key, 'arn', 'this key')} cannot be evaluated: {error}"
+        ) from None
+
+
+class UnusableKeyPolicy(AwsError):
+    code = "MalformedPolicyDocumentException"
 
 
 def _aws_managed_service(key: Any) -> str | None:

@@ -429,3 +429,12 @@ def test_kms_calls_on_no_key_are_decided_by_identity_policies(world: World) -> N
     creator = create_principal(world, "creator", {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "kms:CreateKey", "Resource": "*"}})
     assert allows(ctx_for(world, creator), "kms:CreateKey", "*")
     assert not allows(ctx_for(world, creator), "kms:ListKeys", "*")
+
+
+def test_a_stored_policy_that_cannot_be_evaluated_is_a_clear_error(world: World) -> None:
+    from pytest_ssmkms.errors import AwsError
+
+    broken = key(kms_policy({"Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"}))
+    with pytest.raises(AwsError, match=f"The key policy of {KEY_ARN} cannot be evaluated: .*invalid principals") as caught:
+        ctx_for(world).authorize("kms:Decrypt", KEY_ARN, key=broken)
+    assert caught.value.code == "MalformedPolicyDocumentException"
