@@ -180,28 +180,30 @@ def re_encrypt(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_DATA_KEY_SPECS = {"AES_256": 32, "AES_128": 16}
+
+
 def _data_key_length(params: Mapping[str, Any]) -> int:
     count, spec = params.get("NumberOfBytes"), params.get("KeySpec")
     if (count is None) == (spec is None):
         # Real KMS answers both-or-neither with this ValidationException.
         raise ValidationException("Please specify either number of bytes or key spec.")
     if spec is not None:
-        return {"AES_256": 32, "AES_128": 16}[spec] if spec in ("AES_256", "AES_128") else _bad_spec(spec)
+        if spec not in _DATA_KEY_SPECS:
+            raise ValidationException(
+                f"1 validation error detected: Value '{spec}' at 'keySpec' failed to satisfy "
+                "constraint: Member must satisfy enum value set: [AES_256, AES_128]"
+            )
+        return _DATA_KEY_SPECS[spec]
     if not isinstance(count, int) or not 1 <= count <= 1024:
+        bound = "less than or equal to 1024" if isinstance(count, int) and count > 1024 else (
+            "greater than or equal to 1"
+        )
         raise ValidationException(
             f"1 validation error detected: Value '{count}' at 'numberOfBytes' failed to satisfy "
-            "constraint: Member must have value "
-            + ("less than or equal to 1024" if isinstance(count, int) and count > 1024
-               else "greater than or equal to 1")
+            f"constraint: Member must have value {bound}"
         )
     return count
-
-
-def _bad_spec(spec: str) -> int:
-    raise ValidationException(
-        f"1 validation error detected: Value '{spec}' at 'keySpec' failed to satisfy constraint: "
-        "Member must satisfy enum value set: [AES_256, AES_128]"
-    )
 
 
 def _generate(ctx: CallContext, params: dict[str, Any], operation: str) -> tuple[Key, bytes, bytes]:
