@@ -13,7 +13,6 @@ The deciding statement goes in ``ctx.notes["decision"]`` (the trail shows it) an
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pytest_ssmkms.errors import AccessDeniedException, AwsError
@@ -70,7 +69,7 @@ def _identity(ctx: CallContext, request: Request) -> Outcome:
 
 def _authorize_identity(ctx: CallContext, auth: AuthorizationRequest) -> dict[str, Any]:
     if ctx.caller.principal is None:
-        return _ADMIN_DECISION
+        return dict(_ADMIN_DECISION)  # a copy per call: records must not share a mutable dict
     request = Request(auth.action, auth.resource, RequestKeys(ctx, auth))
     outcome = _identity(ctx, request)
     if outcome.deny is not None:
@@ -117,8 +116,11 @@ def _authorize_key(ctx: CallContext, auth: AuthorizationRequest) -> dict[str, An
     return _decision("ImplicitDeny", RESOURCE, None, _denied(ctx, auth, missing=RESOURCE))
 
 
-@lru_cache(maxsize=256)
 def principal_ref(caller: Caller) -> PrincipalRef:
+    # Not cached globally: a cache would keep callers, their principals and worlds alive.
+    cached = getattr(caller.principal, "ref", None)
+    if isinstance(cached, PrincipalRef):
+        return cached
     return PrincipalRef(caller.account_id, frozenset({caller.arn, principal_arn(caller)}))
 
 

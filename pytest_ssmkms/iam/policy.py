@@ -8,6 +8,7 @@ PluginUsageError.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -99,7 +100,8 @@ def load_document(document: Any) -> dict[str, Any]:
         raise PolicyError(
             f"a policy must be a JSON object with a Statement element, got {type(document).__name__}"
         )
-    return document
+    # A copy: the caller's dict may change later; the statements shown in the trail must not.
+    return copy.deepcopy(document)
 
 
 def parse_policy(document: Any, *, resource_policy: bool, name: str = "policy") -> Policy:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_ssmkms.context import Caller
 from pytest_ssmkms.errors import PluginUsageError
+from pytest_ssmkms.iam.evaluation import PrincipalRef
 from pytest_ssmkms.iam.policy import Policy, PolicyError, parse_policy
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ class Principal:
             caller_arn = f"arn:aws:sts::{account}:assumed-role/{name}/{SESSION_NAME}"
             principal_id, caller_type = f"{unique_id}:{SESSION_NAME}", "AssumedRole"
         self.unique_id = unique_id
+        # How key policies and grants name this principal (read by the authorizer).
+        self.ref = PrincipalRef(account, frozenset({self.arn, caller_arn}))
         self.caller = Caller(
             type=caller_type,
             arn=caller_arn,
