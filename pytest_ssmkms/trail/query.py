@@ -67,7 +67,7 @@ class Where:
             return False
         if self.access_key_id is not None and record.ctx.caller.access_key_id != self.access_key_id:
             return False
-        if self.username is not None and username(record.ctx.caller) != self.username:
+        if self.username is not None and self.username not in _usernames(record):
             return False
         if self.succeeded is not None and (record.error is None) != self.succeeded:
             return False
@@ -95,6 +95,13 @@ class Where:
         return ", ".join(parts)
 
 
+def _usernames(record: CallRecord) -> tuple[str, ...]:
+    # CloudTrail's Username of an assumed role is its session name; the role's name matches too.
+    caller = record.ctx.caller
+    name = username(caller)
+    return (name, caller.user_name) if caller.type == "AssumedRole" else (name,)
+
+
 def key_resource(record: CallRecord) -> str:
     """The resource a reader recognises: the parameter name, or the key as the caller named it."""
     if record.service == "kms":
@@ -120,7 +127,7 @@ def summary(record: CallRecord) -> str:
     if record.ctx.invoked_by:
         parts.append(f"(invoked by {record.ctx.invoked_by})")
     if record.ctx.caller.principal is not None:
-        parts.append(f"as {username(record.ctx.caller)}")
+        parts.append(f"as {record.ctx.caller.user_name}")  # a role by its name, not its session
     outcome = record.error.code if record.error is not None else "OK"
     return " ".join(parts) + f" -> {outcome}"
 

@@ -178,3 +178,40 @@ def test_preseeding_is_not_recorded(ssm_kms: SsmKms) -> None:
     world = ssm_kms.world
     world.backend().invoke("kms", "CreateKey", {}, world.system_context())
     assert len(ssm_kms.trail) == 0
+
+
+@pytest.mark.ssm_kms(enforce_permissions=False)
+def test_no_decision_field_when_permissions_are_not_enforced(ssm_kms: SsmKms) -> None:
+    boto3.client("ssm").put_parameter(Name="/a", Value="1", Type="String")
+    assert "pytestSsmKmsDecision" not in ssm_kms.trail[0]
+
+
+def test_assumed_role_and_users_are_recorded_as_themselves(ssm_kms: SsmKms) -> None:
+    alice = ssm_kms.principal(
+        "alice", {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ssm:*", "Resource": "*"}]}
+    )
+    alice.session().client("ssm").put_parameter(Name="/a", Value="1", Type="String")
+    identity = ssm_kms.trail[-1]["userIdentity"]
+    assert identity["userName"] == "alice"
+    assert identity["arn"] == "arn:aws:iam::123456789012:user/alice"
+    assert identity["accessKeyId"] == alice.access_key_id
+    assert ssm_kms.trail[-1]["pytestSsmKmsDecision"]["effect"] == "Allow"
+
+
+def test_role_sessions_are_recorded_as_assumed_roles(ssm_kms: SsmKms) -> None:
+    role = ssm_kms.principal(
+        "app-role",
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ssm:*", "Resource": "*"}]},
+        kind="role",
+    )
+    role.session().client("ssm").put_parameter(Name="/a", Value="1", Type="String")
+    identity = ssm_kms.trail[-1]["userIdentity"]
+    assert identity["type"] == "AssumedRole"
+    assert identity["arn"].startswith("arn:aws:sts::123456789012:assumed-role/app-role/")
+    assert "userName" not in identity
+    assert identity["sessionContext"]["sessionIssuer"]["arn"] == "arn:aws:iam::123456789012:role/app-role"
+    session = identity["arn"].rsplit("/", 1)[1]
+    assert len(ssm_kms.trail.lookup(username="app-role")) == 1
+    assert len(ssm_kms.trail.lookup(username=session)) == 1
+    (event,) = boto3.client("cloudtrail").lookup_events()["Events"]
+    assert event["Username"] == session  # CloudTrail names an assumed role by its session
