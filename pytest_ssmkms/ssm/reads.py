@@ -135,12 +135,14 @@ def get_parameters_by_path(ctx: CallContext, params: dict[str, Any]) -> dict[str
 def _describe_source(
     store: ParameterStore, filters: list[Filter], after: Segments | None
 ) -> Iterator[tuple[Segments, Parameter]]:
-    """Parameters in name order, narrowed by the index where a filter allows it."""
+    """Parameters in name order, narrowed by the index where a filter allows it (a Path filter
+    walks only its subtrees; a Name filter with Equals looks its names up)."""
     for item in filters:
         if item.key == "Path":
             recursive = item.option == "Recursive"
             walks = [store.walk(check_path(v), recursive=recursive, after=after) for v in item.values]
             return _distinct(heapq.merge(*walks, key=lambda pair: pair[0]))
+    for item in filters:
         if item.key == "Name" and item.option == "Equals":
             found = (store.find(value) for value in item.values)
             pairs = {segments_of(p.key): p for p in found if p is not None}

@@ -254,3 +254,11 @@ def test_delete_and_delete_parameters(ssm):
     assert _names(ssm.get_parameters_by_path(Path="/", Recursive=True)["Parameters"]) == [
         "/app/db/password", "/app/db/ports", "/app/web/url", "/other/x",
     ]
+
+
+def test_describe_name_and_path_filters_combine(ssm):
+    combined = _described(ssm, ParameterFilters=[
+        {"Key": "Name", "Values": ["/app/name", "/other/x"]},
+        {"Key": "Path", "Option": "Recursive", "Values": ["/app"]},
+    ])
+    assert combined == ["/app/name"]
