@@ -1,7 +1,7 @@
 """The two IAM policies of the seed document ("Setting Permissions to Encrypt and Decrypt
-Parameter Values", "Parameter Store Encryption Context"), verbatim apart from the key ARN:
-CreateKey picks the key id, so the policy names the real key (account and region are the
-document's own, set by the marker). Each is shown to allow exactly what it should."""
+Parameter Values", "Parameter Store Encryption Context"), verbatim: the account, region and
+customer managed key 1234abcd-12ab-34cd-56ef-1234567890ab are the document's own (markers).
+Each is shown to allow exactly what it should and deny the rest."""
 
 from __future__ import annotations
 
@@ -14,71 +14,75 @@ from botocore.exceptions import ClientError
 
 from pytest_ssmkms import SsmKms
 
-pytestmark = pytest.mark.ssm_kms(region="us-west-2", account_id="111122223333")
-
 ACCOUNT = "111122223333"
 REGION = "us-west-2"
+KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{KEY_ID}"
+
+pytestmark = [
+    pytest.mark.ssm_kms(region=REGION, account_id=ACCOUNT),
+    # The document's CMK, with KMS's default key policy: IAM policies decide.
+    pytest.mark.kms_key(key_id=KEY_ID, description="seed document CMK"),
+]
+
+READABLE_PARAMETERS_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "ssm:GetParameter*"
+            ],
+            "Resource": "arn:aws:ssm:us-west-2:111122223333:parameter/ReadableParameters/*"
+        },
+        {
+            "Effect": "Allow",
+            "Action": [
+                "kms:Decrypt"
+            ],
+            "Resource": "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        }
+    ]
+}
+
+# The document's JSON has a trailing comma after the first Resource (invalid JSON that IAM
+# would refuse); as a Python dict it is harmless, and the policy is otherwise verbatim.
+MY_PARAMETER_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "ssm:GetParameter*"
+            ],
+            "Resource": "arn:aws:ssm:us-west-2:111122223333:parameter/MyParameter",
+        },
+        {
+            "Effect": "Allow",
+            "Action": [
+                "kms:Decrypt"
+            ],
+            "Resource": "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "Condition": {
+                "StringEquals": {
+                    "kms:EncryptionContext:PARAMETER_ARN":"arn:aws:ssm:us-west-2:111122223333:parameter/MyParameter"
+                }
+            }
+        }
+    ]
+}
 
 
 def arn_of(name: str) -> str:
     return f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/{name.lstrip('/')}"
 
 
-def readable_parameters_policy(key_arn: str) -> dict[str, Any]:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": [
-                    "ssm:GetParameter*"
-                ],
-                "Resource": "arn:aws:ssm:us-west-2:111122223333:parameter/ReadableParameters/*"
-            },
-            {
-                "Effect": "Allow",
-                "Action": [
-                    "kms:Decrypt"
-                ],
-                "Resource": key_arn
-            }
-        ]
-    }
-
-
-def my_parameter_policy(key_arn: str) -> dict[str, Any]:
-    # The document's JSON has a trailing comma after the first Resource (invalid JSON that
-    # IAM would refuse); as a Python dict it is harmless, and the policy is otherwise verbatim.
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": [
-                    "ssm:GetParameter*"
-                ],
-                "Resource": "arn:aws:ssm:us-west-2:111122223333:parameter/MyParameter",
-            },
-            {
-                "Effect": "Allow",
-                "Action": [
-                    "kms:Decrypt"
-                ],
-                "Resource": key_arn,
-                "Condition": {
-                    "StringEquals": {
-                        "kms:EncryptionContext:PARAMETER_ARN":"arn:aws:ssm:us-west-2:111122223333:parameter/MyParameter"
-                    }
-                }
-            }
-        ]
-    }
-
-
 @pytest.fixture
 def key_arn(ssm_kms: SsmKms) -> str:
-    """The document's customer managed key (default key policy: IAM policies decide)."""
-    return str(boto3.client("kms").create_key(Description="seed document CMK")["KeyMetadata"]["Arn"])
+    """The document's customer managed key, created by the kms_key marker."""
+    arn = boto3.client("kms").describe_key(KeyId=KEY_ID)["KeyMetadata"]["Arn"]
+    assert arn == KEY_ARN
+    return KEY_ARN
 
 
 def put_secure(name: str, value: str, key_id: str | None = None) -> None:
@@ -107,7 +111,7 @@ def test_readable_parameters_policy_reads_and_decrypts_under_the_path(ssm_kms: S
     put_secure("/ReadableParameters/db-password", "s3cret", key_arn)
     put_secure("/ReadableParameters/api-key", "k3y", key_arn)
     boto3.client("ssm").put_parameter(Name="/ReadableParameters/plain", Value="hello", Type="String")
-    reader = ssm_kms.principal("reader", readable_parameters_policy(key_arn)).client("ssm")
+    reader = ssm_kms.principal("reader", READABLE_PARAMETERS_POLICY).client("ssm")
 
     got = reader.get_parameter(Name="/ReadableParameters/db-password", WithDecryption=True)
     assert got["Parameter"]["Value"] == "s3cret"
@@ -121,7 +125,7 @@ def test_readable_parameters_policy_reads_and_decrypts_under_the_path(ssm_kms: S
 def test_readable_parameters_policy_denies_other_paths_and_actions(ssm_kms: SsmKms, key_arn: str) -> None:
     put_secure("/Other/secret", "nope", key_arn)
     put_secure("/ReadableParameters/db-password", "s3cret", key_arn)
-    reader = ssm_kms.principal("reader", readable_parameters_policy(key_arn))
+    reader = ssm_kms.principal("reader", READABLE_PARAMETERS_POLICY)
     ssm = reader.client("ssm")
 
     message = denied(ssm.get_parameter, Name="/Other/secret", WithDecryption=True)
@@ -146,7 +150,7 @@ def test_readable_parameters_policy_allows_direct_decrypt_on_the_key_only(ssm_km
     put_secure("/ReadableParameters/db-password", "s3cret", key_arn)
     other_key = boto3.client("kms").create_key()["KeyMetadata"]["Arn"]
     put_secure("/ReadableParameters/other-key", "x", other_key)
-    reader = ssm_kms.principal("reader", readable_parameters_policy(key_arn))
+    reader = ssm_kms.principal("reader", READABLE_PARAMETERS_POLICY)
     kms = reader.client("kms")
 
     plaintext = kms.decrypt(
@@ -173,7 +177,7 @@ def test_readable_parameters_policy_allows_direct_decrypt_on_the_key_only(ssm_km
 def test_the_denied_inner_decrypt_is_in_the_trail_with_its_deciding_reason(ssm_kms: SsmKms, key_arn: str) -> None:
     other_key = boto3.client("kms").create_key()["KeyMetadata"]["Arn"]
     put_secure("/ReadableParameters/other-key", "x", other_key)
-    reader = ssm_kms.principal("reader", readable_parameters_policy(key_arn))
+    reader = ssm_kms.principal("reader", READABLE_PARAMETERS_POLICY)
     denied(reader.client("ssm").get_parameter, Name="/ReadableParameters/other-key", WithDecryption=True)
     decrypts = [r for r in ssm_kms.trail if r["eventName"] == "Decrypt"]
     assert len(decrypts) == 1
@@ -191,7 +195,7 @@ def test_the_denied_inner_decrypt_is_in_the_trail_with_its_deciding_reason(ssm_k
 
 def test_my_parameter_policy_reads_and_decrypts_my_parameter(ssm_kms: SsmKms, key_arn: str) -> None:
     put_secure("MyParameter", "secret_value", key_arn)
-    user = ssm_kms.principal("user", my_parameter_policy(key_arn))
+    user = ssm_kms.principal("user", MY_PARAMETER_POLICY)
     got = user.client("ssm").get_parameter(Name="MyParameter", WithDecryption=True)
     assert got["Parameter"]["Value"] == "secret_value"
     plaintext = user.client("kms").decrypt(
@@ -204,7 +208,7 @@ def test_my_parameter_policy_denies_every_other_parameter(ssm_kms: SsmKms, key_a
     put_secure("MyParameter", "secret_value", key_arn)
     put_secure("/ReadableParameters/MyParameter", "elsewhere", key_arn)
     put_secure("MyParameter2", "close", key_arn)
-    user = ssm_kms.principal("user", my_parameter_policy(key_arn))
+    user = ssm_kms.principal("user", MY_PARAMETER_POLICY)
     ssm = user.client("ssm")
     denied(ssm.get_parameter, Name="/ReadableParameters/MyParameter", WithDecryption=True)
     denied(ssm.get_parameter, Name="MyParameter2")
@@ -214,7 +218,7 @@ def test_my_parameter_policy_denies_every_other_parameter(ssm_kms: SsmKms, key_a
 def test_encryption_context_condition_narrows_decryption_to_one_parameter(ssm_kms: SsmKms, key_arn: str) -> None:
     put_secure("MyParameter", "secret_value", key_arn)
     put_secure("OtherParameter", "other_value", key_arn)
-    user = ssm_kms.principal("user", my_parameter_policy(key_arn))
+    user = ssm_kms.principal("user", MY_PARAMETER_POLICY)
     kms = user.client("kms")
     message = denied(
         kms.decrypt,
