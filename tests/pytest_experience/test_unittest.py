@@ -109,7 +109,7 @@ def test_decorated_pytest_test_keeps_its_fixtures(pytester: pytest.Pytester) -> 
     pytester.makepyfile(
         """
         import asyncio, unittest
-        import boto3
+        import boto3, pytest
         from pytest_ssmkms import mock_ssm_kms
 
         @mock_ssm_kms()
@@ -133,6 +133,14 @@ def test_decorated_pytest_test_keeps_its_fixtures(pytester: pytest.Pytester) -> 
             def test_two(self):
                 self.assertEqual(boto3.client("ssm").meta.region_name, "eu-west-1")
 
+        @pytest.mark.ssm_parameter("/marked", "seeded")
+        class MarkedCase(unittest.TestCase):
+            def setUp(self):
+                self.value = boto3.client("ssm").get_parameter(Name="/marked")["Parameter"]["Value"]
+
+            def test_marker_seeds_a_test_case(self):
+                self.assertEqual(self.value, "seeded")
+
         def test_async_function_run_by_the_test():
             @mock_ssm_kms()
             async def body():
@@ -140,4 +148,4 @@ def test_decorated_pytest_test_keeps_its_fixtures(pytester: pytest.Pytester) -> 
             assert asyncio.run(body()) == 1
         """
     )
-    run_subprocess(pytester).assert_outcomes(passed=5)
+    run_subprocess(pytester).assert_outcomes(passed=6)
