@@ -159,7 +159,7 @@ def _create_mock(node: pytest.Item | pytest.Collector, config: pytest.Config) ->
 
 
 def _ssm_kms_factory(request: pytest.FixtureRequest) -> Iterator[SsmKms]:
-    """An in-memory SSM Parameter Store and KMS.
+    """In-memory SSM and KMS: ssm_kms per test, ssm_kms_module/_session shared (docs/pytest.md).
 
     Every boto3/botocore client, made anywhere, is answered while it is active. ``ssm_kms``
     is fresh for each test and takes the test's markers; ``ssm_kms_module`` is shared by a

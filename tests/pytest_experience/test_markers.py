@@ -156,6 +156,15 @@ def test_a_marker_alone_activates_the_mock(pytester: pytest.Pytester) -> None:
             # the fixture is there for whoever wants the handle
             assert len(request.getfixturevalue("ssm_kms").trail) == 1
 
+        @pytest.fixture
+        def settings():
+            # a fixture of the test that reads the seeded state while it is set up
+            return boto3.client("ssm").get_parameter(Name="/app/x")["Parameter"]["Value"]
+
+        @pytest.mark.ssm_parameter("/app/x", "2")
+        def test_other_fixtures_see_the_seeded_state(settings):
+            assert settings == "2"
+
         @pytest.mark.ssm_kms(region="eu-west-1")
         def test_configuration_marker_alone():
             assert boto3.client("ssm").meta.region_name == "eu-west-1"
@@ -166,7 +175,7 @@ def test_a_marker_alone_activates_the_mock(pytester: pytest.Pytester) -> None:
             assert active_world() is None
         """
     )
-    run(pytester).assert_outcomes(passed=3)
+    run(pytester).assert_outcomes(passed=4)
 
 
 def test_markers_on_module_class_and_test_combine_closest_wins(pytester: pytest.Pytester) -> None:
