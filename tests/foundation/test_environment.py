@@ -73,11 +73,17 @@ def test_no_mock_means_no_interference():
 
 
 def test_default_boto3_session_is_kept():
-    boto3.setup_default_session(region_name="us-east-1")
-    before = boto3.DEFAULT_SESSION
-    with mock_ssm_kms():
-        boto3.client("ssm").put_parameter(Name="/kept", Value="1", Type="String")
-    assert boto3.DEFAULT_SESSION is before
+    previous = boto3.DEFAULT_SESSION
+    try:
+        boto3.setup_default_session(region_name="us-east-1")
+        before = boto3.DEFAULT_SESSION
+        with mock_ssm_kms():
+            boto3.client("ssm").put_parameter(Name="/kept", Value="1", Type="String")
+        assert boto3.DEFAULT_SESSION is before
+    finally:
+        # A default session pinned to us-east-1 would send later tests' boto3.client() calls
+        # there, whatever region their mock is configured with.
+        boto3.DEFAULT_SESSION = previous
 
 
 def test_nothing_happens_at_import_time(pytester):
