@@ -28,7 +28,8 @@ _MARKER_HELP = (
     "labels=None, tags=None, allowed_pattern=None, data_type=None, history=None, region=None): "
     "put an SSM parameter before the test runs (repeatable; activates the ssm_kms mock)",
     "ssm_parameters(*paths, region=None): load SSM parameters from JSON seed files "
-    "(aws ssm get-parameters-by-path output or a {name: value} mapping) before the test runs",
+    "(aws ssm get-parameters-by-path output or a {name: value} mapping; a dict is an inline "
+    "document) before the test runs",
 )
 
 

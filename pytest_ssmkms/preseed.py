@@ -243,7 +243,10 @@ def _seeding(what: str, function: Any, *args: Any, **kwargs: Any) -> Any:
 
 def describe_call(name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> str:
     """How a marker or method call reads in messages; values are elided (they may be secret)."""
-    shown = [repr(arg) for arg in args[:1]] + ["..." for _ in args[1:]]
+    if name == "ssm_parameter":  # (name, value): the value may be a secret
+        shown = [repr(arg) for arg in args[:1]] + ["..." for _ in args[1:]]
+    else:  # seed file paths are shown; inline documents hold values, so they are not
+        shown = ["{...}" if isinstance(arg, (dict, list)) else repr(arg) for arg in args]
     shown += [f"{key}={_safe(key, value)}" for key, value in kwargs.items()]
     return f"{name}({', '.join(shown)})"
 

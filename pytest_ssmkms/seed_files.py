@@ -76,14 +76,15 @@ def _load(path: str, mtime_ns: int, size: int) -> tuple[SeedEntry, ...]:
             f"seed file {path} is not valid JSON: {error.msg} at line {error.lineno} "
             f"column {error.colno}"
         ) from None
-    return tuple(parse_seed_document(document, path))
+    return tuple(parse_seed_document(document, f"seed file {path}"))
 
 
 def parse_seed_document(document: Any, source: str) -> list[SeedEntry]:
-    """Seeding arguments for every parameter of a decoded seed document."""
+    """Seeding arguments for every parameter of a decoded seed document; ``source`` starts
+    each message ("seed file /path/x.json")."""
     if not isinstance(document, dict):
         raise PluginUsageError(
-            f"seed file {source}: the top level is a {type(document).__name__}; expected {FORMATS}"
+            f"{source}: the top level is a {type(document).__name__}; expected {FORMATS}"
         )
     if isinstance(document.get("Parameters"), list):
         return [
@@ -101,7 +102,7 @@ def parse_seed_document(document: Any, source: str) -> list[SeedEntry]:
             entries.append(_entry(source, where, item, name))
         else:
             raise PluginUsageError(
-                f"seed file {source}: entry {where}: the value must be a string or an object "
+                f"{source}: entry {where}: the value must be a string or an object "
                 f'like {{"Value": ..., "Type": "SecureString"}}, got a {type(item).__name__}'
             )
     return entries
@@ -110,26 +111,26 @@ def parse_seed_document(document: Any, source: str) -> list[SeedEntry]:
 def _entry(source: str, where: str, item: Any, name: str | None) -> SeedEntry:
     if not isinstance(item, dict):
         raise PluginUsageError(
-            f"seed file {source}: entry {where} must be an object with Name and Value, "
+            f"{source}: entry {where} must be an object with Name and Value, "
             f"got a {type(item).__name__}"
         )
     if name is None:
         found = item.get("Name")
         if not isinstance(found, str) or not found:
-            raise PluginUsageError(f"seed file {source}: entry {where} has no Name")
+            raise PluginUsageError(f"{source}: entry {where} has no Name")
         where = f"{where} ({found!r})"
     elif "Name" in item and item["Name"] != name:
         raise PluginUsageError(
-            f"seed file {source}: entry {where} has a different Name {item['Name']!r}"
+            f"{source}: entry {where} has a different Name {item['Name']!r}"
         )
     unknown = sorted(set(item) - set(ENTRY_FIELDS) - IGNORED_FIELDS)
     if unknown:
         raise PluginUsageError(
-            f"seed file {source}: entry {where} has unknown field(s) {', '.join(unknown)}; "
+            f"{source}: entry {where} has unknown field(s) {', '.join(unknown)}; "
             f"accepted: {', '.join(ENTRY_FIELDS)}"
         )
     if "Value" not in item:
-        raise PluginUsageError(f"seed file {source}: entry {where} has no Value")
+        raise PluginUsageError(f"{source}: entry {where} has no Value")
     arguments = {ENTRY_FIELDS[key]: value for key, value in item.items() if key in ENTRY_FIELDS}
     if name is not None:
         arguments["name"] = name

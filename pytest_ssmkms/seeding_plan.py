@@ -152,7 +152,7 @@ def _marker_files(marker: pytest.Mark, owner: Node) -> Iterable[Declaration]:
     if unknown:
         raise PluginUsageError(
             f"{what}: ssm_parameters got unknown argument(s) {', '.join(unknown)}; accepted: "
-            "one or more file paths, region"
+            "one or more file paths (or {name: value} dicts), region"
         )
     region = marker.kwargs.get("region")
     if region is not None and not isinstance(region, str):
@@ -165,9 +165,20 @@ def _marker_files(marker: pytest.Mark, owner: Node) -> Iterable[Declaration]:
     # Relative paths are relative to the file that declares the marker.
     base = Path(owner.path).parent if owner.path.is_file() else Path(owner.path)
     for path in marker.args:
+        if isinstance(path, dict):  # an inline document, in any seed file shape
+            for where, arguments in seed_files.parse_seed_document(path, what):
+                yield f"{what}: entry {where}", _in_region(arguments, region)
+            continue
         if not isinstance(path, (str, os.PathLike)):
-            raise PluginUsageError(f"{what}: seed file paths must be strings, got {path!r}")
+            raise PluginUsageError(
+                f"{what}: give seed file paths (str or pathlib.Path) or a {{name: value}} dict, "
+                f"got {type(path).__name__}"
+            )
         yield from _file_entries(path, base, what, region)
+
+
+def _in_region(arguments: dict[str, Any], region: str | None) -> dict[str, Any]:
+    return dict(arguments) if region is None else {**arguments, "region": region}
 
 
 def _file_entries(
@@ -180,6 +191,4 @@ def _file_entries(
         raise PluginUsageError(f"{error} (named by {source})") from None
     for where, arguments in entries:
         what = f"seed file {resolved}: entry {where} (named by {source})"
-        if region is not None:
-            arguments = {**arguments, "region": region}
-        yield what, dict(arguments)
+        yield what, _in_region(arguments, region)

@@ -86,6 +86,10 @@ MARKER_MISUSES = {
         "*cannot seed SSM parameter '/app/x': InvalidKeyId: Alias"
         " arn:aws:kms:us-east-1:123456789012:alias/nope is not found.*",
     ),
+    "value_against_pattern": (
+        '@pytest.mark.ssm_parameter("/app/pin", "97531x", allowed_pattern="^[0-9]+$")',
+        "*cannot seed SSM parameter '/app/pin': ParameterPatternMismatchException: Parameter value, cannot be validated against allowedPattern: ^[[]0-9[]]+$",
+    ),
     "labels_wrong_type": (
         '@pytest.mark.ssm_parameter("/app/x", "v", labels="prod")',
         "*: labels must be a list of label strings, got 'prod'",
@@ -107,7 +111,17 @@ MARKER_MISUSES = {
     ),
     "seed_file_option": (
         '@pytest.mark.ssm_parameters("a.json", regoin="eu-west-1")',
-        "*: ssm_parameters got unknown argument(s) regoin; accepted: one or more file paths, region",
+        "*: ssm_parameters got unknown argument(s) regoin; accepted: one or more file paths (or"
+        " {name: value} dicts), region",
+    ),
+    "seed_file_wrong_type": (
+        "@pytest.mark.ssm_parameters(42)",
+        "*: give seed file paths (str or pathlib.Path) or a {name: value} dict, got int",
+    ),
+    "bad_inline_mapping": (
+        '@pytest.mark.ssm_parameters({"/a": 97531})',
+        "@pytest.mark.ssm_parameters({...}) on *: entry '/a': the value must be a string or"
+        " an object like *",
     ),
     "bad_account": (
         '@pytest.mark.ssm_kms(account_id="123")',

@@ -45,6 +45,13 @@ def test_seed_file_into_another_region(ssm_kms):
     assert eu.get_parameter(Name="/dev/app/db/host")["Parameter"]["Value"] == "localhost"
 
 
+@pytest.mark.ssm_parameters({"/inline/a": "1", "/inline/b": {"Value": "2", "Type": "SecureString"}})
+def test_an_inline_mapping(ssm_kms):
+    ssm = boto3.client("ssm")
+    assert ssm.get_parameter(Name="/inline/a")["Parameter"]["Value"] == "1"
+    assert ssm.get_parameter(Name="/inline/b", WithDecryption=True)["Parameter"]["Value"] == "2"
+
+
 @pytest.mark.ssm_parameters("seeds/cli-output.json")
 @pytest.mark.ssm_parameter("/prod/app/db/host", "overridden")
 def test_a_marker_beside_the_file_overrides_an_entry(ssm_kms):
@@ -118,11 +125,11 @@ def test_absolute_paths_and_pathlib(pytester: pytest.Pytester) -> None:
 
 def test_parse_get_parameter_output_and_mapping():
     single = {"Parameter": {"Name": "/a", "Type": "String", "Value": "1", "Version": 3}}
-    assert parse_seed_document(single, "f.json") == [
+    assert parse_seed_document(single, "seed file f.json") == [
         ("Parameter ('/a')", {"name": "/a", "type": "String", "value": "1"})
     ]
     mapping = {"/b": "2", "/c": {"Value": "3", "Type": "SecureString", "KeyId": "alias/x"}}
-    assert parse_seed_document(mapping, "f.json") == [
+    assert parse_seed_document(mapping, "seed file f.json") == [
         ("'/b'", {"name": "/b", "value": "2"}),
         ("'/c'", {"value": "3", "type": "SecureString", "key_id": "alias/x", "name": "/c"}),
     ]
@@ -152,5 +159,5 @@ def test_parse_get_parameter_output_and_mapping():
 )
 def test_bad_documents_name_the_file_and_the_entry(document, message):
     with pytest.raises(PluginUsageError) as caught:
-        parse_seed_document(document, "f.json")
+        parse_seed_document(document, "seed file f.json")
     assert message in str(caught.value)
