@@ -36,8 +36,9 @@ def marker_call(marker: pytest.Mark) -> str:
 
 def seed_from_markers(world: World, node: pytest.Item | pytest.Collector, config: pytest.Config) -> None:
     """Apply the ini seed files and every seeding marker visible from ``node``."""
-    keys = _key_declarations(node)
-    parameters = _parameter_declarations(node, config)
+    # A declaration without region= is for the mock's default region: the same slot.
+    keys = _key_declarations(node, world.settings.region)
+    parameters = _parameter_declarations(node, config, world.settings.region)
     for what, arguments in keys:
         preseed.create_key(world, what, arguments)
     for what, arguments in parameters:
@@ -58,10 +59,11 @@ def _where(owner: Node) -> str:
     return owner.nodeid or str(owner.path)
 
 
-def _key_declarations(node: pytest.Item | pytest.Collector) -> list[Declaration]:
-    chosen: dict[tuple[str | None, str], Declaration] = {}
+def _key_declarations(node: pytest.Item | pytest.Collector, default_region: str) -> list[Declaration]:
+    chosen: dict[tuple[str, str], Declaration] = {}
+    anonymous = 0
     for owner, markers in _levels(node, "kms_key"):
-        at_this_level: set[tuple[str | None, str]] = set()
+        at_this_level: set[tuple[str, str]] = set()
         for marker in markers:
             what = f"{marker_call(marker)} on {_where(owner)}"
             if marker.args:
@@ -72,9 +74,10 @@ def _key_declarations(node: pytest.Item | pytest.Collector) -> list[Declaration]
             preseed.check_arguments(what, marker.kwargs, preseed.KMS_KEY_ARGUMENTS)
             identity = marker.kwargs.get("alias") or marker.kwargs.get("key_id")
             if identity is None:  # an anonymous key is always a key of its own
-                chosen[(None, str(len(chosen)))] = (what, dict(marker.kwargs))
+                anonymous += 1
+                chosen[("", f"#{anonymous}")] = (what, dict(marker.kwargs))
                 continue
-            slot = (marker.kwargs.get("region"), str(identity))
+            slot = (marker.kwargs.get("region") or default_region, str(identity))
             if slot in at_this_level:
                 raise PluginUsageError(f"{what}: {identity} is declared twice on {_where(owner)}")
             at_this_level.add(slot)
@@ -84,13 +87,13 @@ def _key_declarations(node: pytest.Item | pytest.Collector) -> list[Declaration]
 
 
 def _parameter_declarations(
-    node: pytest.Item | pytest.Collector, config: pytest.Config
+    node: pytest.Item | pytest.Collector, config: pytest.Config, default_region: str
 ) -> list[Declaration]:
-    chosen: dict[tuple[str | None, str], Declaration] = {}
+    chosen: dict[tuple[str, str], Declaration] = {}
 
     def choose(what: str, arguments: dict[str, Any]) -> None:
         name = arguments.get("name")
-        slot = (arguments.get("region"), name if isinstance(name, str) else repr(name))
+        slot = (arguments.get("region") or default_region, name if isinstance(name, str) else repr(name))
         chosen.pop(slot, None)
         chosen[slot] = (what, arguments)
 
@@ -111,11 +114,11 @@ def _parameter_declarations(
         for marker in file_markers:
             for what, arguments in _marker_files(marker, owner):
                 choose(what, arguments)
-        seen: set[tuple[str | None, str]] = set()
+        seen: set[tuple[str, str]] = set()
         for marker in parameter_markers:
             what = f"{marker_call(marker)} on {_where(owner)}"
             arguments = _parameter_arguments(what, marker)
-            slot = (arguments.get("region"), str(arguments["name"]))
+            slot = (arguments.get("region") or default_region, str(arguments["name"]))
             if slot in seen:
                 raise PluginUsageError(
                     f"{what}: parameter {arguments['name']} is declared twice on {_where(owner)}"

@@ -259,3 +259,14 @@ def test_markers_are_registered_for_strict_markers(pytester: pytest.Pytester) ->
             "@pytest.mark.ssm_parameters(*paths, region=None)*",
         ]
     )
+
+
+@pytest.mark.ssm_parameter("/same/slot", "class")
+@pytest.mark.kms_key(alias="alias/same")
+class TestExplicitDefaultRegion:
+    @pytest.mark.ssm_parameter("/same/slot", "test", region="us-east-1")
+    @pytest.mark.kms_key(alias="alias/same", description="test", region="us-east-1")
+    def test_is_the_same_declaration_as_no_region(self, ssm_kms):
+        parameter = boto3.client("ssm").get_parameter(Name="/same/slot")["Parameter"]
+        assert (parameter["Value"], parameter["Version"]) == ("test", 1)
+        assert boto3.client("kms").describe_key(KeyId="alias/same")["KeyMetadata"]["Description"] == "test"
