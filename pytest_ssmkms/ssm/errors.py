@@ -61,10 +61,10 @@ class ParameterVersionNotFound(AwsError):
     code = "ParameterVersionNotFound"
 
     def __init__(self, name: str, selector: str) -> None:
-        # Not verified: the wording of AWS's text.
+        # Not verified: the wording of AWS's text. A selector of digits is a version, else a label.
+        what = f"version {selector}" if selector.isdigit() else f"a version labelled {selector}"
         super().__init__(
-            f"Systems Manager could not find version {selector} of {name}. "
-            "Verify the version and try again."
+            f"Systems Manager could not find {what} of {name}. Verify the version and try again."
         )
 
 

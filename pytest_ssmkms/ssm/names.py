@@ -121,10 +121,17 @@ class Reference:
     label: str | None = None
     # False for an ARN naming another account or region: nothing here answers it.
     local: bool = True
+    # The ARN's own region and account (for authorizing a foreign ARN as given).
+    region: str | None = None
+    account_id: str | None = None
 
     @property
     def key(self) -> str:
         return key_of(self.name)
+
+    def arn(self, region: str, account_id: str) -> str:
+        """The parameter's ARN, in the ARN's own account and region when one was given."""
+        return arn_of(self.region or region, self.account_id or account_id, self.name)
 
     @property
     def selector(self) -> str | None:
@@ -139,12 +146,14 @@ def parse_reference(text: str, region: str, account_id: str, *, arn: bool = True
     """Parse ``name``, ``name:3``, ``name:label`` or (where ``arn``) a parameter ARN."""
     text = text.strip()
     local = True
+    where: tuple[str | None, str | None] = (None, None)
     body = text
     if arn and text.startswith("arn:"):
         match = _ARN.fullmatch(text)
         if match is None:
             raise ValidationException(NAME_RULES)
         local = (match.group(1), match.group(2)) == (region, account_id)
+        where = (match.group(1), match.group(2))
         body = match.group(3)
         head = body.partition(":")[0]
         if "/" in head and not body.startswith("/"):
@@ -152,9 +161,9 @@ def parse_reference(text: str, region: str, account_id: str, *, arn: bool = True
     name, colon, selector = body.partition(":")
     name = check_name(name)
     if not colon:
-        return Reference(name, local=local)
+        return Reference(name, None, None, local, *where)
     if not selector or ":" in selector:
         raise ValidationException(NAME_RULES)
     if selector.isdigit():
-        return Reference(name, version=int(selector), local=local)
-    return Reference(name, label=selector, local=local)
+        return Reference(name, int(selector), None, local, *where)
+    return Reference(name, None, selector, local, *where)

@@ -34,11 +34,15 @@ DESCRIBE_DEFAULT_PAGE = 10
 HISTORY_DEFAULT_PAGE = 50
 
 
+def _found(store: ParameterStore, reference: Reference) -> Parameter | None:
+    return store.find(reference.name) if reference.local else None
+
+
 def get_parameter(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     store = store_of(ctx)
     reference = parse_reference(params["Name"], store.region, store.account_id)
-    arn = store.arn(reference.name)
-    ctx.authorize("ssm:GetParameter", arn, conditions=tag_conditions(store.find(reference.name)))
+    arn = reference.arn(store.region, store.account_id)
+    ctx.authorize("ssm:GetParameter", arn, conditions=tag_conditions(_found(store, reference)))
     parameter, version = store.resolve(reference)
     value = value_of(ctx, store, parameter, version, bool(params.get("WithDecryption")))
     return {"Parameter": parameter_out(parameter, version, value, arn, reference.selector)}
@@ -57,8 +61,11 @@ def get_parameters(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     # One name the caller may not read denies the whole call (AWS answers AccessDenied for the
     # request, not a partial result): authorize every name before reading any.
     for _, reference in wanted:
-        found = store.find(reference.name)
-        ctx.authorize("ssm:GetParameters", store.arn(reference.name), conditions=tag_conditions(found))
+        ctx.authorize(
+            "ssm:GetParameters",
+            reference.arn(store.region, store.account_id),
+            conditions=tag_conditions(_found(store, reference)),
+        )
     results: list[dict[str, Any]] = []
     for text, reference in wanted:
         try:
@@ -190,8 +197,8 @@ def get_parameter_history(ctx: CallContext, params: dict[str, Any]) -> dict[str,
     reference = parse_reference(params["Name"], store.region, store.account_id)
     if reference.selector is not None:
         raise ValidationException(NAME_RULES)
-    arn = store.arn(reference.name)
-    ctx.authorize("ssm:GetParameterHistory", arn, conditions=tag_conditions(store.find(reference.name)))
+    arn = reference.arn(store.region, store.account_id)
+    ctx.authorize("ssm:GetParameterHistory", arn, conditions=tag_conditions(_found(store, reference)))
     parameter, _ = store.resolve(reference)
     after = read_token("GetParameterHistory", params.get("NextToken"))
     if after is not None and (not isinstance(after, int) or isinstance(after, bool)):

@@ -53,3 +53,28 @@ def test_removal_prunes_empty_branches():
     assert index.walk(("b", "x"), recursive=True) is not None
     assert list(index.walk(("b", "x"), recursive=True)) == []
     assert list(index.walk(("nothing",), recursive=True)) == []
+
+
+class _CountingIndex(TreeIndex[str]):
+    """Counts the nodes a walk opens, to show a walk's cost does not grow with the store."""
+
+    visits = 0
+
+    def _below(self, node, prefix, recursive, after):  # type: ignore[no-untyped-def]
+        type(self).visits += 1
+        return super()._below(node, prefix, recursive, after)
+
+
+def test_a_walk_opens_only_its_own_subtree_however_big_the_store():
+    index = _CountingIndex()
+    for i in range(5_000):
+        index.add(("other", f"g{i % 50}", f"p{i}"), "x")
+    for i in range(5):
+        index.add(("app", "db", f"p{i}"), "mine")
+    _CountingIndex.visits = 0
+    found = list(index.walk(("app",), recursive=True))
+    assert [item for _, item in found] == ["mine"] * 5
+    assert _CountingIndex.visits <= 8
+    _CountingIndex.visits = 0
+    resumed = list(index.walk(("app",), recursive=True, after=("app", "db", "p2")))
+    assert len(resumed) == 2 and _CountingIndex.visits <= 8
