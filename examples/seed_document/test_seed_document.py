@@ -212,3 +212,39 @@ def test_the_key_is_pending_deletion_then_a_different_key(ssm_kms):
     code, message = error_of(ssm.get_parameter, Name="MyParameter:1", WithDecryption=True)
     assert code == "AccessDeniedException"
     assert message.startswith("The ciphertext refers to a customer master key that does not exist")
+
+
+def test_the_key_is_pending_import_then_the_import_is_completed(ssm_kms):
+    ssm, kms = boto3.client("ssm"), boto3.client("kms")
+    # A key for your own key material starts without any: it is pending import.
+    key = kms.create_key(Origin="EXTERNAL", Description="bring your own key")["KeyMetadata"]
+    assert key["KeyState"] == "PendingImport"
+    code, message = error_of(
+        ssm.put_parameter, Name="MyParameter", Value="secret_value", Type="SecureString", KeyId=key["KeyId"]
+    )
+    assert code == "InvalidKeyId"
+    assert message.startswith(f"{key['Arn']} is pending import. (Service: AWSKMS;")
+
+    # Remedy: complete the import procedure. Get the wrapping public key and import token,
+    # wrap 256 bits of key material with RSAES_OAEP_SHA_256, import it.
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    params = kms.get_parameters_for_import(
+        KeyId=key["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048"
+    )
+    public_key = serialization.load_der_public_key(params["PublicKey"])
+    material = bytes(range(32))
+    wrapped = public_key.encrypt(
+        material, padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+    )
+    kms.import_key_material(
+        KeyId=key["KeyId"],
+        ImportToken=params["ImportToken"],
+        EncryptedKeyMaterial=wrapped,
+        ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
+    )
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"
+
+    ssm.put_parameter(Name="MyParameter", Value="secret_value", Type="SecureString", KeyId=key["KeyId"])
+    assert ssm.get_parameter(Name="MyParameter", WithDecryption=True)["Parameter"]["Value"] == "secret_value"
