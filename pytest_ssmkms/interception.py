@@ -135,10 +135,17 @@ def _answer(
         name = service_hint or _service_from_url(request.url)
         if name in world.settings.passthrough:
             return None
-        operation = target[1] if target else operation_hint or f"{request.method} {request.url}"
-        raise UnmockedServiceError(name or "an unknown service", operation)
-    assert target is not None
-    operation = target[1]
+        if name not in MOCKED_SERVICES:
+            operation = target[1] if target else operation_hint or f"{request.method} {request.url}"
+            raise UnmockedServiceError(name or "an unknown service", operation)
+        # Our own endpoint with a missing or foreign X-Amz-Target: AWS's JSON services answer
+        # UnknownOperationException. The whole header stands as the operation so that a known
+        # operation behind a foreign prefix ("AmazonS3.GetParameter") is not answered.
+        service = name
+        operation = _header(request.headers, "X-Amz-Target") or "(no X-Amz-Target header)"
+    else:
+        assert target is not None
+        operation = target[1]
     access_key, region = _signature_scope(request.headers)
     caller = world.caller_for(access_key)
     region = region or _region_from_url(request.url) or world.settings.region
