@@ -95,6 +95,9 @@ class Where:
         return ", ".join(parts)
 
 
+_MAX_RESOURCE = 100
+
+
 def _usernames(record: CallRecord) -> tuple[str, ...]:
     # CloudTrail's Username of an assumed role is its session name; the role's name matches too.
     caller = record.ctx.caller
@@ -122,6 +125,8 @@ def summary(record: CallRecord) -> str:
     """One compact line: eventName, source, key resource, outcome (error code or OK)."""
     parts = [record.operation, record.service]
     resource = key_resource(record)
+    if len(resource) > _MAX_RESOURCE:
+        resource = resource[: _MAX_RESOURCE - 3] + "..."  # keep the line compact
     if resource:
         parts.append(resource)
     if record.ctx.invoked_by:

@@ -121,3 +121,14 @@ def test_assert_not_called_failure_lists_the_offending_calls(calls: SsmKms) -> N
 def test_unknown_where_attribute_is_a_clear_type_error(ssm_kms: SsmKms) -> None:
     with pytest.raises(TypeError, match="eventname"):
         ssm_kms.trail.assert_called("GetParameter", eventname="x")
+
+
+def test_listing_lines_stay_compact(ssm_kms: SsmKms) -> None:
+    long_name = "/" + "/".join(["segment"] * 14) + "/" + "x" * 200
+    with pytest.raises(ClientError):
+        boto3.client("ssm").get_parameter(Name=long_name)
+    with pytest.raises(TrailAssertionError) as raised:
+        ssm_kms.trail.assert_called("Decrypt")
+    line = str(raised.value).splitlines()[-1]
+    assert line.startswith("    1. GetParameter ssm /segment/segment/")
+    assert "... -> " in line and len(line) < 160
