@@ -4,6 +4,7 @@ the trail, regions, and switching enforcement off."""
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import boto3
 import pytest
@@ -66,3 +67,67 @@ def test_mock_ssm_kms_enforce_permissions_argument() -> None:
     with mock_ssm_kms() as aws:
         with pytest.raises(ClientError):
             aws.principal("nobody").client("ssm").put_parameter(Name="/x", Value="1", Type="String")
+
+
+def denied_code(call: Any, **kwargs: Any) -> str:
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    return str(caught.value.response["Error"]["Code"])
+
+
+def test_ssm_overwrite_condition(ssm_kms: SsmKms) -> None:
+    create_only = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "ssm:PutParameter", "Resource": "*",
+                       "Condition": {"Bool": {"ssm:Overwrite": "false"}}}],
+    }
+    ssm = ssm_kms.principal("creator", create_only).client("ssm")
+    assert ssm.put_parameter(Name="/new", Value="1", Type="String")["Version"] == 1
+    assert denied_code(ssm.put_parameter, Name="/new", Value="2", Type="String", Overwrite=True) == "AccessDeniedException"
+
+
+def test_ssm_recursive_condition(ssm_kms: SsmKms) -> None:
+    boto3.client("ssm").put_parameter(Name="/app/a/b", Value="deep", Type="String")
+    one_level = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "ssm:GetParametersByPath", "Resource": "*",
+                       "Condition": {"StringEquals": {"ssm:Recursive": "false"}}}],
+    }
+    ssm = ssm_kms.principal("shallow", one_level).client("ssm")
+    assert ssm.get_parameters_by_path(Path="/app")["Parameters"] == []
+    assert denied_code(ssm.get_parameters_by_path, Path="/app", Recursive=True) == "AccessDeniedException"
+
+
+def test_parameter_tags_in_conditions(ssm_kms: SsmKms) -> None:
+    admin = boto3.client("ssm")
+    admin.put_parameter(Name="/dev/x", Value="d", Type="String", Tags=[{"Key": "env", "Value": "dev"}])
+    admin.put_parameter(Name="/prod/x", Value="p", Type="String", Tags=[{"Key": "env", "Value": "prod"}])
+    dev_only = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "*",
+                       "Condition": {"StringEquals": {"aws:ResourceTag/env": "dev"}}}],
+    }
+    ssm = ssm_kms.principal("dev", dev_only).client("ssm")
+    assert ssm.get_parameter(Name="/dev/x")["Parameter"]["Value"] == "d"
+    assert denied_code(ssm.get_parameter, Name="/prod/x") == "AccessDeniedException"
+
+
+def test_key_tags_and_aliases_in_conditions(ssm_kms: SsmKms) -> None:
+    kms = boto3.client("kms")
+    team_key = kms.create_key(Tags=[{"TagKey": "team", "TagValue": "payments"}])["KeyMetadata"]["KeyId"]
+    other_key = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/app", TargetKeyId=other_key)
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "kms:Encrypt", "Resource": "*",
+             "Condition": {"StringEquals": {"aws:ResourceTag/team": "payments"}}},
+            {"Effect": "Allow", "Action": "kms:DescribeKey", "Resource": "*",
+             "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": "alias/app"}}},
+        ],
+    }
+    client = ssm_kms.principal("payments", policy).client("kms")
+    assert client.encrypt(KeyId=team_key, Plaintext=b"x")["KeyId"].endswith(team_key)
+    assert denied_code(client.encrypt, KeyId=other_key, Plaintext=b"x") == "AccessDeniedException"
+    assert client.describe_key(KeyId=other_key)["KeyMetadata"]["KeyId"] == other_key
+    assert denied_code(client.describe_key, KeyId=team_key) == "AccessDeniedException"
