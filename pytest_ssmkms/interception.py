@@ -133,7 +133,7 @@ def _answer(
     service = TARGET_PREFIXES.get(target[0]) if target else None
     if service is None:
         name = service_hint or _service_from_url(request.url)
-        if name in world.settings.passthrough:
+        if _passes_through(name, world.settings.passthrough):
             return None
         if name not in MOCKED_SERVICES:
             operation = target[1] if target else operation_hint or f"{request.method} {request.url}"
@@ -168,6 +168,14 @@ def _answer(
         ctx.backend.record(service, operation, params, None, internal, ctx)
         return _error_response(request, internal, ctx.request_id)
     return protocol.http_response(request.url, 200, protocol.encode_result(result), ctx.request_id)
+
+
+def _passes_through(name: str, passthrough: frozenset[str]) -> bool:
+    """Whether ``name`` (the hyphenated service id of the event, "secrets-manager") is let
+    through; users also write boto3's client name ("secretsmanager"), so hyphens are ignored."""
+    if not passthrough:
+        return False
+    return name in passthrough or name.replace("-", "") in {p.replace("-", "") for p in passthrough}
 
 
 def _error_response(request: AWSPreparedRequest, error: AwsError, request_id: str) -> AWSResponse:
