@@ -123,9 +123,14 @@ def create_principal(world: World, name: str, *policies: Any, kind: str = "user"
         for caller in world.identities.values():
             existing = caller.principal
             if isinstance(existing, Principal) and existing.arn.endswith(wanted):
+                if existing.policies == parsed:
+                    # Asking again for the same principal (tests sharing a module- or
+                    # session-scoped mock): the one that exists, with its access key.
+                    return existing
                 raise PluginUsageError(
-                    f"an IAM {kind} named {name!r} already exists in this test ({existing.arn}); "
-                    "give each principal its own name, or use attach_policy() to add policies"
+                    f"an IAM {kind} named {name!r} already exists in this mock ({existing.arn}) "
+                    "with other policies; give each principal its own name, or use "
+                    "attach_policy() to add policies"
                 )
         seed = world.settings.deterministic_seed
         salt = f"{seed}" if seed is not None else os.urandom(16).hex()

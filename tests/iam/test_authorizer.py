@@ -4,6 +4,7 @@ a World, with stand-in keys (only the attributes the authorizer reads)."""
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 from typing import Any
 
@@ -106,11 +107,17 @@ def test_principal_misuse_is_refused_clearly(world: World, args: tuple[Any, ...]
         create_principal(world, *args, kind=kind)
 
 
-def test_duplicate_principal_is_refused(world: World) -> None:
+def test_same_principal_asked_again_is_the_same_one(world: World) -> None:
+    policy = {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "ssm:*", "Resource": "*"}}
+    alice = create_principal(world, "alice", policy)
+    assert create_principal(world, "alice", json.dumps(policy)) is alice
+    assert create_principal(world, "alice", kind="role") is not alice  # a role may share a user's name
+
+
+def test_same_name_with_other_policies_is_refused(world: World) -> None:
     create_principal(world, "alice")
-    with pytest.raises(PluginUsageError, match="already exists"):
-        create_principal(world, "alice")
-    create_principal(world, "alice", kind="role")  # a role may share a user's name
+    with pytest.raises(PluginUsageError, match="already exists in this mock .* with other policies"):
+        create_principal(world, "alice", {"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}})
 
 
 # --- identity-only services (SSM) ----------------------------------------------------------
