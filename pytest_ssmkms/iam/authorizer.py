@@ -93,9 +93,12 @@ def _authorize_key(ctx: CallContext, auth: AuthorizationRequest) -> dict[str, An
     grant = _matching_grant(key, auth.action, who, request)
     key_account = getattr(key, "account_id", None) or ctx.backend.account_id
     if ctx.caller.account_id != key_account:
-        # Cross-account: the key policy (or a grant) must let the account in, and the
-        # caller's own account must allow it too.
-        if on_key.allow is None and on_key.account_allow is None and grant is None:
+        # Cross-account: the key policy must let the account in, and the caller's own account
+        # must allow it too. A grant is enough by itself (KMS documents grants as usable by
+        # external grantees without policies; unverified beyond that).
+        if grant is not None:
+            return _grant_decision(grant)
+        if on_key.allow is None and on_key.account_allow is None:
             return _decision("ImplicitDeny", RESOURCE, None, _denied(ctx, auth, missing=RESOURCE))
         if identity.allow is None:
             return _decision("ImplicitDeny", IDENTITY, None, _denied(ctx, auth, missing=IDENTITY))

@@ -445,3 +445,13 @@ def test_a_stored_policy_that_cannot_be_evaluated_is_a_clear_error(world: World)
     with pytest.raises(AwsError, match=f"The key policy of {KEY_ARN} cannot be evaluated: .*invalid principals") as caught:
         ctx_for(world).authorize("kms:Decrypt", KEY_ARN, key=broken)
     assert caught.value.code == "MalformedPolicyDocumentException"
+
+
+def test_a_grant_on_another_accounts_key_is_enough_by_itself(world: World) -> None:
+    # Most likely real behaviour (unverified): grants need no IAM policy, even cross-account.
+    foreign_arn = f"arn:aws:kms:{REGION}:444455556666:key/{KEY_ID}"
+    app = create_principal(world, "app", kind="role")
+    grant = SimpleNamespace(grant_id="g-1", grantee_principal=app.arn, operations=["Decrypt"], constraints=None)
+    granted = key(default_key_policy("444455556666"), account_id="444455556666", arn=foreign_arn, grants=[grant])
+    assert ctx_for(world, app).authorize("kms:Decrypt", foreign_arn, key=granted)["policyType"] == "grant"
+    assert not allows(ctx_for(world, app), "kms:Encrypt", foreign_arn, key=granted)
