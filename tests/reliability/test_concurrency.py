@@ -1,0 +1,176 @@
+"""Many threads on the same parameters and keys: versions stay contiguous, no update or record
+is lost, a label is never on two versions, every decrypt returns what was encrypted.
+
+Threads start together behind a barrier and the interpreter switches threads as often as it
+can, so that any step of a call done outside the world's lock would interleave with another.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+T = TypeVar("T")
+THREADS = 8
+ROUNDS = 10
+
+
+@pytest.fixture(autouse=True)
+def switch_often() -> Iterator[None]:
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
+def run_together(work: Callable[[int], T], threads: int = THREADS) -> list[T]:
+    """``work(index)`` in ``threads`` threads released at once; re-raises the first error."""
+    barrier = threading.Barrier(threads)
+
+    def start(index: int) -> T:
+        barrier.wait()
+        return work(index)
+
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(start, range(threads)))
+
+
+def history(ssm: Any, name: str) -> list[dict[str, Any]]:
+    pages = ssm.get_paginator("get_parameter_history").paginate(Name=name, WithDecryption=True)
+    return [p for page in pages for p in page["Parameters"]]
+
+
+@pytest.mark.parametrize("kind", ["String", "SecureString"])
+def test_concurrent_overwrites_keep_versions_contiguous_and_lose_nothing(ssm_kms, kind):
+    shared = boto3.client("ssm")
+    shared.put_parameter(Name="/race/p", Value="initial", Type=kind)
+
+    def writer(index: int) -> list[tuple[int, str]]:
+        ssm = shared if index % 2 else ssm_kms.client("ssm")  # shared and own clients
+        written = []
+        for round_ in range(ROUNDS):
+            value = f"t{index}-r{round_}"
+            version = ssm.put_parameter(Name="/race/p", Value=value, Type=kind, Overwrite=True)["Version"]
+            written.append((version, value))
+        return written
+
+    written = dict(pair for result in run_together(writer) for pair in result)
+    total = THREADS * ROUNDS
+    assert len(written) == total, "two writes were given the same version"
+    assert sorted(written) == list(range(2, total + 2))
+    versions = {p["Version"]: p["Value"] for p in history(shared, "/race/p")}
+    assert versions == {1: "initial", **written}, "history lost or mixed up a write"
+    latest = shared.get_parameter(Name="/race/p", WithDecryption=True)["Parameter"]
+    assert (latest["Version"], latest["Value"]) == (total + 1, written[total + 1])
+
+
+def test_only_one_concurrent_create_wins(ssm_kms):
+    ssm = boto3.client("ssm")
+
+    def create(index: int) -> str:
+        try:
+            ssm.put_parameter(Name="/race/once", Value=str(index), Type="String")
+            return "created"
+        except ClientError as error:
+            return error.response["Error"]["Code"]
+
+    outcomes = run_together(create)
+    assert sorted(outcomes) == ["ParameterAlreadyExists"] * (THREADS - 1) + ["created"]
+    assert ssm.get_parameter(Name="/race/once")["Parameter"]["Version"] == 1
+
+
+def test_labels_move_atomically_while_writers_and_readers_run(ssm_kms):
+    ssm = boto3.client("ssm")
+    labels = ["blue", "green", "canary"]
+    values = {1: "v1"}
+    ssm.put_parameter(Name="/race/labelled", Value="v1", Type="SecureString")
+    for version in range(2, 6):
+        ssm.put_parameter(Name="/race/labelled", Value=f"v{version}", Type="SecureString", Overwrite=True)
+        values[version] = f"v{version}"
+    lock = threading.Lock()
+    reads: list[tuple[int, str]] = []
+
+    def work(index: int) -> None:
+        client = ssm_kms.client("ssm")
+        for round_ in range(ROUNDS):
+            role = index % 3
+            if role == 0:  # label: move every label around the first versions
+                label = labels[(index + round_) % len(labels)]
+                version = 1 + (index * 7 + round_) % 5
+                answer = client.label_parameter_version(Name="/race/labelled", ParameterVersion=version, Labels=[label])
+                assert answer["InvalidLabels"] == [] and answer["ParameterVersion"] == version
+            elif role == 1:  # write new versions
+                version = client.put_parameter(
+                    Name="/race/labelled", Value=f"w{index}-{round_}", Type="SecureString", Overwrite=True
+                )["Version"]
+                with lock:
+                    values[version] = f"w{index}-{round_}"
+            else:  # read through labels
+                label = labels[round_ % len(labels)]
+                try:
+                    got = client.get_parameter(Name=f"/race/labelled:{label}", WithDecryption=True)["Parameter"]
+                except ClientError as error:
+                    assert error.response["Error"]["Code"] == "ParameterVersionNotFound"
+                else:
+                    with lock:
+                        reads.append((got["Version"], got["Value"]))
+
+    run_together(work)
+    found = history(ssm, "/race/labelled")
+    by_label: dict[str, list[int]] = {}
+    for entry in found:
+        for label in entry.get("Labels", []):
+            by_label.setdefault(label, []).append(entry["Version"])
+    assert set(by_label) == set(labels)
+    assert all(len(versions) == 1 for versions in by_label.values()), by_label
+    assert [p["Version"] for p in found] == list(range(1, len(found) + 1))
+    assert {p["Version"]: p["Value"] for p in found} == values
+    # Every read through a label saw a version exactly as it was written.
+    assert all(values[version] == value for version, value in reads)
+
+
+def test_every_concurrent_decrypt_returns_what_was_encrypted(ssm_kms):
+    kms = boto3.client("kms")
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/race", TargetKeyId=key)
+
+    def work(index: int) -> int:
+        client = kms if index % 2 else ssm_kms.client("kms")
+        for round_ in range(ROUNDS):
+            plaintext = f"thread {index} round {round_}".encode() * (1 + round_)
+            context = {"thread": str(index), "round": str(round_)}
+            blob = client.encrypt(KeyId="alias/race", Plaintext=plaintext, EncryptionContext=context)["CiphertextBlob"]
+            assert client.decrypt(CiphertextBlob=blob, EncryptionContext=context)["Plaintext"] == plaintext
+            data_key = client.generate_data_key(KeyId=key, NumberOfBytes=32, EncryptionContext=context)
+            unwrapped = client.decrypt(CiphertextBlob=data_key["CiphertextBlob"], EncryptionContext=context)
+            assert unwrapped["Plaintext"] == data_key["Plaintext"]
+            if index == 0 and round_ % 4 == 0:
+                client.rotate_key_on_demand(KeyId=key)  # new material mid-flight, old still decrypts
+        return ROUNDS
+
+    assert sum(run_together(work)) == THREADS * ROUNDS
+    # No record lost either: one Encrypt per encryption, two Decrypts per round.
+    ssm_kms.trail.assert_called("Encrypt", times=THREADS * ROUNDS)
+    ssm_kms.trail.assert_called("Decrypt", times=2 * THREADS * ROUNDS)
+
+
+def test_concurrent_key_creation_gives_distinct_keys_all_listed(ssm_kms):
+    kms = boto3.client("kms")
+
+    def create(index: int) -> list[str]:
+        client = ssm_kms.client("kms")
+        return [client.create_key(Description=f"{index}-{n}")["KeyMetadata"]["KeyId"] for n in range(5)]
+
+    created = [key for keys in run_together(create) for key in keys]
+    assert len(set(created)) == THREADS * 5
+    listed = {k["KeyId"] for page in kms.get_paginator("list_keys").paginate() for k in page["Keys"]}
+    assert set(created) <= listed
