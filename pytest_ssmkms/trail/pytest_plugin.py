@@ -133,9 +133,9 @@ class TrailCollector:
         if excinfo is not None and not excinfo.errisinstance(pytest.skip.Exception) and self.current:
             # Sections must be added before the report is made from the item.
             lines = summary_lines(self.current)
-            item.add_report_section(
-                call.when, SECTION, f"{len(self.current)} calls:\n" + "\n".join(lines)
-            )
+            count = len(self.current)
+            heading = f"{count} call{'' if count == 1 else 's'}:"
+            item.add_report_section(call.when, SECTION, heading + "\n" + "\n".join(lines))
         yield
 
     # -- the file --------------------------------------------------------------------------

@@ -109,18 +109,12 @@ def test_shared_world_and_cleared_records_reach_the_file(pytester: pytest.Pytest
     }
 
 
-def test_no_option_no_file(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_params=PARAMETRIZED)
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=12)
-    assert not (pytester.path / "trail.json").exists()
-
-
 def test_option_is_documented(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--help")
     result.stdout.fnmatch_lines(["*--ssm-kms-trail=PATH*"])
 
 
-def test_failed_test_shows_its_trail(pytester: pytest.Pytester) -> None:
+def test_failed_tests_show_their_trail(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         f"""
         import boto3, pytest
@@ -134,30 +128,6 @@ def test_failed_test_shows_its_trail(pytester: pytest.Pytester) -> None:
             with pytest.raises(ssm.exceptions.ParameterNotFound):
                 ssm.get_parameter(Name="/app/other")
             boto3.client("kms").describe_key(KeyId="alias/nope")
-        """
-    )
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(
-        [
-            "*Captured ssm-kms trail call*",
-            "3 calls:",
-            "    1. PutParameter ssm /app/db/pw -> OK",
-            "    2. GetParameter ssm /app/other -> ParameterNotFound",
-            "    3. DescribeKey kms alias/nope -> NotFoundException",
-        ]
-    )
-    output = result.stdout.str()
-    assert output.count("Captured ssm-kms trail") == 1
-    section = output.split("Captured ssm-kms trail call", 1)[1].split("short test summary")[0]
-    assert "/ok" not in section  # only the failing test's calls
-    assert SECRET not in section
-
-
-def test_failed_assertion_in_teardown_shows_the_trail(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
-        """
-        import boto3, pytest
 
         @pytest.fixture
         def checked(ssm_kms):
@@ -169,11 +139,28 @@ def test_failed_assertion_in_teardown_shows_the_trail(pytester: pytest.Pytester)
         """
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1, errors=1)
+    result.assert_outcomes(passed=2, failed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*Captured ssm-kms trail call*",
+            "3 calls:",
+            "    1. PutParameter ssm /app/db/pw -> OK",
+            "    2. GetParameter ssm /app/other -> ParameterNotFound",
+            "    3. DescribeKey kms alias/nope -> NotFoundException",
+        ]
+    )
+    # A failure at teardown (a trail assertion in a fixture) shows the trail too.
     result.stdout.fnmatch_lines(
         [
             "*expected Decrypt to be called at least once, but it was called 0 times.",
             "*Captured ssm-kms trail teardown*",
+            "1 call:",
             "    1. PutParameter ssm /x -> OK",
         ]
     )
+    output = result.stdout.str()
+    assert output.count("Captured ssm-kms trail") == 2
+    section = output.split("Captured ssm-kms trail call", 1)[1].split("short test summary")[0]
+    assert "/ok" not in section  # only the failing test's calls
+    assert SECRET not in section
+    assert not list(pytester.path.glob("*.json"))  # no --ssm-kms-trail, no file
