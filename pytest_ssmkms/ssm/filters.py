@@ -53,8 +53,13 @@ def describe_filters(params: dict[str, Any]) -> list[Filter]:
     if legacy and modern:
         raise ValidationException("You can use either Filters or ParameterFilters in a single request.")
     if legacy:
-        # The deprecated Filters match exactly (keys Name, Type, KeyId; the model checks them).
-        return _unique([Filter(f["Key"], "Equals", tuple(f["Values"])) for f in legacy])
+        # The deprecated Filters (keys Name, Type, KeyId; the model checks them): a Name value
+        # is a prefix, as real AWS answered Values=["ALPHA_"] with the ALPHA_* parameters
+        # (boto/boto3#1079); Type and KeyId match exactly.
+        return _unique([
+            Filter(f["Key"], "BeginsWith" if f["Key"] == "Name" else "Equals", tuple(f["Values"]))
+            for f in legacy
+        ])
     return _unique([_checked(f, DESCRIBE_OPTIONS, "Path") for f in modern or ()])
 
 

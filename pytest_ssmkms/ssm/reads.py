@@ -143,7 +143,8 @@ def _describe_source(
     store: ParameterStore, filters: list[Filter], after: Segments | None
 ) -> Iterator[tuple[Segments, Parameter]]:
     """Parameters in name order, narrowed by the index where a filter allows it (a Path filter
-    walks only its subtrees; a Name filter with Equals looks its names up)."""
+    walks only its subtrees; a Name filter with Equals looks its names up, with BeginsWith walks
+    the subtree of the value's complete levels)."""
     for item in filters:
         if item.key == "Path":
             recursive = item.option == "Recursive"
@@ -154,6 +155,12 @@ def _describe_source(
             found = (store.find(value) for value in item.values)
             pairs = {segments_of(p.key): p for p in found if p is not None}
             return iter(sorted((s, p) for s, p in pairs.items() if after is None or s > after))
+    for item in filters:
+        if item.key == "Name" and item.option == "BeginsWith":
+            # Every name beginning with "/a/b/c" lies strictly below "/a/b".
+            bases = {segments_of(v.lstrip("/"))[:-1] for v in item.values}
+            walks = [store.walk(base, recursive=True, after=after) for base in sorted(bases)]
+            return _distinct(heapq.merge(*walks, key=lambda pair: pair[0]))
     return store.walk((), recursive=True, after=after)
 
 

@@ -231,6 +231,10 @@ def test_describe_filter_errors(ssm):
 
 def test_describe_deprecated_filters(ssm):
     assert _described(ssm, Filters=[{"Key": "Name", "Values": ["/app/name"]}]) == ["/app/name"]
+    # A Name value is a prefix (real AWS, boto/boto3#1079).
+    assert _described(ssm, Filters=[{"Key": "Name", "Values": ["/app/db"]}]) == [
+        "/app/db/host", "/app/db/password", "/app/db/ports",
+    ]
     assert _described(ssm, Filters=[{"Key": "Type", "Values": ["SecureString"]}]) == ["/app/db/password"]
     assert _described(ssm, Filters=[{"Key": "KeyId", "Values": ["alias/aws/ssm"]}]) == ["/app/db/password"]
 
@@ -262,3 +266,17 @@ def test_describe_name_and_path_filters_combine(ssm):
         {"Key": "Path", "Option": "Recursive", "Values": ["/app"]},
     ])
     assert combined == ["/app/name"]
+
+
+def test_describe_name_begins_with_across_levels(ssm):
+    ssm.put_parameter(Name="/apple", Value="a", Type="String")
+    ssm.put_parameter(Name="applesauce", Value="a", Type="String")
+
+    def begins(*values):
+        return _described(ssm, ParameterFilters=[{"Key": "Name", "Option": "BeginsWith", "Values": list(values)}])
+
+    assert begins("/app") == ["/app/db/host", "/app/db/password", "/app/db/ports", "/app/name", "/app/web/url", "/apple", "applesauce"]
+    assert begins("/app/") == ["/app/db/host", "/app/db/password", "/app/db/ports", "/app/name", "/app/web/url"]
+    assert begins("app/w", "/other/") == ["/app/web/url", "/other/x"]
+    assert begins("/app/db/ports") == ["/app/db/ports"]
+    assert begins("/nothing/here") == []
