@@ -280,3 +280,13 @@ def test_describe_name_begins_with_across_levels(ssm):
     assert begins("app/w", "/other/") == ["/app/web/url", "/other/x"]
     assert begins("/app/db/ports") == ["/app/db/ports"]
     assert begins("/nothing/here") == []
+
+
+def test_describe_name_contains_compares_with_the_slashed_name(ssm_kms):
+    ssm = boto3.client("ssm")
+    for name in ("/tangent-3", "tangram-4", "standby-5"):
+        ssm.put_parameter(Name=name, Value="v", Type="String")
+    contains = [{"Key": "Name", "Option": "Contains", "Values": ["/tan"]}]
+    assert _described(ssm, ParameterFilters=contains) == ["/tangent-3", "tangram-4"]
+    anywhere = [{"Key": "Name", "Option": "Contains", "Values": ["tan"]}]
+    assert _described(ssm, ParameterFilters=anywhere) == ["standby-5", "/tangent-3", "tangram-4"]
