@@ -75,9 +75,10 @@ def build_event(record: CallRecord, resources: list[Resource]) -> dict[str, Any]
         if record.error.message:
             event["errorMessage"] = record.error.message
     event["requestParameters"] = request_parameters(record)
-    event["responseElements"] = (
-        None if read_only or record.error is not None else response_elements(record)
-    )
+    elements = None if read_only or record.error is not None else response_elements(record)
+    if elements is not None or (not read_only and record.error is None):
+        elements = _kms_write_elements(record, elements, resources)
+    event["responseElements"] = elements
     event["requestID"] = ctx.request_id
     event["eventID"] = new_event_id()
     event["readOnly"] = read_only
@@ -110,6 +111,25 @@ def response_elements(record: CallRecord) -> dict[str, Any] | None:
     convert = response_converter(record.service, record.operation)
     elements = convert(record.result) if convert is not None else None
     return elements or None  # EnableKey, DeleteParameter: nothing to record -> null
+
+
+def _kms_write_elements(
+    record: CallRecord, elements: dict[str, Any] | None, resources: list[Resource]
+) -> dict[str, Any] | None:
+    """KMS's own additions to the response elements of a successful write call.
+
+    "CloudTrail log entries for this operation recorded on or after December 2022 include the
+    key ARN of the affected KMS key in the responseElements.keyId value, even though this
+    operation does not return the key ARN" (KMS guide: EnableKey, DisableKey, CreateGrant, ...).
+    CreateGrant's record shows the grantId, never the grant token (a credential)."""
+    if record.service != "kms":
+        return elements
+    out = dict(elements or {})
+    out.pop("grantToken", None)
+    keys = [r.arn for r in resources if r.type == "AWS::KMS::Key"]
+    if keys and "keyMetadata" not in out:
+        out.setdefault("keyId", keys[0])
+    return out or None
 
 
 def user_identity(caller: Caller, invoked_by: str | None) -> dict[str, Any]:

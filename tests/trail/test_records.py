@@ -215,3 +215,22 @@ def test_role_sessions_are_recorded_as_assumed_roles(ssm_kms: SsmKms) -> None:
     assert len(ssm_kms.trail.lookup(username=session)) == 1
     (event,) = boto3.client("cloudtrail").lookup_events()["Events"]
     assert event["Username"] == session  # CloudTrail names an assumed role by its session
+
+
+def test_kms_write_records_name_the_key_arn(ssm_kms: SsmKms) -> None:
+    kms = boto3.client("kms")
+    key = kms.create_key()["KeyMetadata"]
+    grant = kms.create_grant(
+        KeyId=key["KeyId"], GranteePrincipal="arn:aws:iam::123456789012:user/x", Operations=["Decrypt"]
+    )
+    kms.disable_key(KeyId=key["KeyId"])
+    kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    create_grant, disable, schedule = ssm_kms.trail[1:]
+    # KMS adds the key ARN to responseElements.keyId even where the API returns nothing.
+    assert disable["responseElements"] == {"keyId": key["Arn"]}
+    # A grant's record has its id, never its token.
+    assert create_grant["responseElements"] == {"grantId": grant["GrantId"], "keyId": key["Arn"]}
+    assert grant["GrantToken"] not in json.dumps(create_grant)
+    assert schedule["responseElements"]["keyId"] == key["Arn"]
+    assert schedule["responseElements"]["keyState"] == "PendingDeletion"
+    assert schedule["responseElements"]["pendingWindowInDays"] == 7
