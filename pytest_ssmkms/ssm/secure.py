@@ -14,7 +14,7 @@ from typing import Any
 
 from pytest_ssmkms.context import CallContext
 from pytest_ssmkms.errors import AwsError
-from pytest_ssmkms.ssm.errors import AccessDeniedException, InvalidKeyId
+from pytest_ssmkms.ssm.errors import AccessDeniedException, InvalidKeyId, ValidationException
 
 SSM_PRINCIPAL = "ssm.amazonaws.com"
 KMS_DENIED_ON_DECRYPT = (
@@ -45,6 +45,9 @@ def _translate(error: AwsError, request_id: str, decrypting: bool) -> AwsError:
     if error.code == "AccessDeniedException":
         text = KMS_DENIED_ON_DECRYPT if decrypting else (error.message or "")
         return AccessDeniedException(_detail(text, error.code, request_id))
+    if error.code == "ValidationException":
+        # Not a key problem (e.g. a value over KMS's 4096-byte plaintext limit): say so.
+        return ValidationException(_detail(error.message or "", error.code, request_id))
     return InvalidKeyId(_detail(error.message or "", error.code, request_id))
 
 

@@ -210,3 +210,11 @@ def test_secrets_never_show_in_reprs(ssm, ssm_kms):
     parameter = store.find("/p")
     assert "plain-secret" not in repr(parameter) and "plain-secret" not in repr(parameter.latest)
     assert "hunter2" not in repr(store)
+
+
+def test_a_value_kms_cannot_take_is_a_validation_error_not_a_key_error(ssm):
+    # 4096 characters fit the Standard tier, but 8192 UTF-8 bytes exceed KMS Encrypt's limit.
+    code, message = error_of(ssm.put_parameter, Name="/wide", Value="é" * 4096, Type="SecureString")
+    assert code == "ValidationException" and "Error Code: ValidationException" in message
+    assert ssm.put_parameter(Name="/wide", Value="é" * 4096, Type="SecureString", Tier="Advanced")["Tier"] == "Advanced"
+    assert ssm.get_parameter(Name="/wide", WithDecryption=True)["Parameter"]["Value"] == "é" * 4096
