@@ -42,33 +42,15 @@ def substitute(text: str, lookup: Lookup) -> str | None:
     return None if missing else result
 
 
+# Stand-ins for a literal "*" and "?" that came from a policy variable, not from the pattern.
+_STAR, _QUESTION = "\x00", "\x01"
+_GLOB_PIECES = {"*": ".*", "?": ".", _STAR: re.escape("*"), _QUESTION: re.escape("?")}
+
+
 @lru_cache(maxsize=4096)
 def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    regex = "".join(
-        ".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern
-    )
+    regex = "".join(_GLOB_PIECES.get(char) or re.escape(char) for char in pattern)
     return re.compile(regex, (re.IGNORECASE | re.DOTALL) if ignore_case else re.DOTALL)
-
-
-def _glob_with_variables(pattern: str, lookup: Lookup, ignore_case: bool) -> re.Pattern[str] | None:
-    """Variables' values match literally: a "*" inside a user name is not a wildcard."""
-    parts: list[str] = []
-    position = 0
-    for match in _VARIABLE.finditer(pattern):
-        parts.append(_glob(pattern[position : match.start()], ignore_case).pattern)
-        name, default = match.group(1), match.group(2)
-        if name in _LITERALS:
-            value: str | None = _LITERALS[name]
-        else:
-            value = lookup(name)
-            if value is None:
-                value = default
-        if value is None:
-            return None
-        parts.append(re.escape(value))
-        position = match.end()
-    parts.append(_glob(pattern[position:], ignore_case).pattern)
-    return re.compile("".join(parts), (re.IGNORECASE | re.DOTALL) if ignore_case else re.DOTALL)
 
 
 def glob_match(
@@ -76,8 +58,10 @@ def glob_match(
 ) -> bool:
     """IAM's ``StringLike``: ``*`` any run of characters, ``?`` one character."""
     if lookup is not None and "${" in pattern:
-        compiled = _glob_with_variables(pattern, lookup, ignore_case)
-        return compiled is not None and compiled.fullmatch(value) is not None
+        resolved = substitute_for_glob(pattern, lookup)
+        if resolved is None:
+            return False
+        pattern = resolved
     return _glob(pattern, ignore_case).fullmatch(value) is not None
 
 
@@ -108,24 +92,20 @@ def arn_match(pattern: str, arn: str, *, lookup: Lookup | None = None) -> bool:
 
 
 def substitute_for_glob(pattern: str, lookup: Lookup) -> str | None:
-    """Like :func:`substitute`, but a variable's value cannot add wildcards: ``*`` and ``?`` in
-    it are kept literal by turning the pattern into one whose wildcards came only from the
-    policy text. (Values with wildcard characters are rare; they then match as ``?``.)"""
+    """Like :func:`substitute`, but what variables bring in matches literally: their ``*`` and
+    ``?`` (and ``${*}``, ``${?}``) become stand-ins that :func:`_glob` reads as plain characters."""
     missing = False
 
     def replace(match: re.Match[str]) -> str:
         nonlocal missing
         name, default = match.group(1), match.group(2)
-        if name in _LITERALS:
-            # A literal "*" or "?" asked for by the policy; "?" matches it (and one other char).
-            return "?" if name in "*?" else "$"
-        value = lookup(name)
+        value = _LITERALS.get(name) or lookup(name)
         if value is None:
             value = default
         if value is None:
             missing = True
             return ""
-        return value.replace("*", "?")
+        return value.replace("*", _STAR).replace("?", _QUESTION)
 
     result = _VARIABLE.sub(replace, pattern)
     return None if missing else result

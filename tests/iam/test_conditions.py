@@ -221,3 +221,12 @@ def test_bad_conditions_are_refused(operator: str, values: tuple[str, ...], prob
 def test_parse_date_forms() -> None:
     assert parse_date("2024-01-01") == parse_date("2024-01-01T00:00:00Z") == parse_date("1704067200")
     assert parse_date("garbage") is None
+
+
+def test_variable_values_match_literally_in_arns() -> None:
+    keys = {"aws:username": "al?ce"}
+    assert check("ArnLike", "aws:SourceArn", ("arn:aws:iam::*:user/${aws:username}",), {**keys, "aws:SourceArn": "arn:aws:iam::1:user/al?ce"})
+    assert not check("ArnLike", "aws:SourceArn", ("arn:aws:iam::*:user/${aws:username}",), {**keys, "aws:SourceArn": "arn:aws:iam::1:user/alice"})
+    assert check("ArnLike", "aws:SourceArn", ("arn:aws:iam::*:user/a${*}",), {"aws:SourceArn": "arn:aws:iam::1:user/a*"})
+    assert not check("ArnLike", "aws:SourceArn", ("arn:aws:iam::*:user/a${*}",), {"aws:SourceArn": "arn:aws:iam::1:user/ab"})
+    assert not check("ArnLike", "aws:SourceArn", ("arn:aws:iam::*:user/${aws:nobody}",), {"aws:SourceArn": "arn:aws:iam::1:user/"})
