@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from pytest_ssmkms.trail.elements import request_converter, response_converter
@@ -52,8 +53,7 @@ def event_source(service: str) -> str:
 
 
 def new_event_id() -> str:
-    h = os.urandom(16).hex()
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
+    return str(uuid.UUID(bytes=os.urandom(16), version=4))
 
 
 def build_event(record: CallRecord, resources: list[Resource]) -> dict[str, Any]:

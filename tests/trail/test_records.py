@@ -19,7 +19,7 @@ TOP_LEVEL = [
     "eventID", "readOnly", "resources", "eventType", "managementEvent", "recipientAccountId",
     "eventCategory", "pytestSsmKmsDecision",
 ]
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 
 def test_put_parameter_record_has_every_cloudtrail_field(ssm_kms: SsmKms) -> None:
