@@ -234,3 +234,12 @@ def test_kms_write_records_name_the_key_arn(ssm_kms: SsmKms) -> None:
     assert schedule["responseElements"]["keyId"] == key["Arn"]
     assert schedule["responseElements"]["keyState"] == "PendingDeletion"
     assert schedule["responseElements"]["pendingWindowInDays"] == 7
+
+
+@pytest.mark.kms_key(alias="alias/app")
+@pytest.mark.ssm_parameter("/app/db/pw", SECRET, type="SecureString", key_id="alias/app")
+def test_seeding_markers_leave_no_record(ssm_kms: SsmKms) -> None:
+    assert len(ssm_kms.trail) == 0
+    boto3.client("ssm").get_parameter(Name="/app/db/pw", WithDecryption=True)
+    assert [e["eventName"] for e in ssm_kms.trail] == ["GetParameter", "Decrypt"]
+    assert SECRET not in dump(ssm_kms.trail)
