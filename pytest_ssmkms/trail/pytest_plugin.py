@@ -143,9 +143,19 @@ class TrailCollector:
         if self.spool is None or not records:
             return
         for record in records:
-            event = dict(record.event)
-            event[NODE_ID_FIELD] = nodeid
-            self.spool.write(json.dumps(event, separators=(",", ":")) + "\n")
+            try:
+                event = dict(record.event)
+                line = json.dumps({**event, NODE_ID_FIELD: nodeid}, separators=(",", ":"))
+            except Exception as exc:  # noqa: BLE001 - a bug of ours must not end the test run
+                line = json.dumps(
+                    {
+                        "eventSource": f"{record.service}.amazonaws.com",
+                        "eventName": record.operation,
+                        "pytestSsmKmsTrailError": f"record could not be built: {type(exc).__name__}",
+                        NODE_ID_FIELD: nodeid,
+                    }
+                )
+            self.spool.write(line + "\n")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self._write(self._take(), None)
