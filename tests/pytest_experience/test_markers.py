@@ -43,7 +43,9 @@ def test_kms_key_marker_states_rotation_and_specs(ssm_kms):
     going = kms.describe_key(KeyId="alias/going")["KeyMetadata"]
     assert going["KeyState"] == "PendingDeletion"
     assert "DeletionDate" in going
-    assert kms.get_key_rotation_status(KeyId="alias/rotating")["KeyRotationEnabled"] is True
+    # GetKeyRotationStatus takes a key id or ARN, not an alias, as in AWS
+    rotating = kms.describe_key(KeyId="alias/rotating")["KeyMetadata"]["KeyId"]
+    assert kms.get_key_rotation_status(KeyId=rotating)["KeyRotationEnabled"] is True
     signing = kms.describe_key(KeyId="alias/signing")["KeyMetadata"]
     assert (signing["KeySpec"], signing["KeyUsage"]) == ("RSA_2048", "SIGN_VERIFY")
 
