@@ -69,6 +69,11 @@ def disable_key_rotation(ctx: CallContext, params: dict[str, Any]) -> dict[str, 
 def get_key_rotation_status(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     key = _key(ctx, params, "kms:GetKeyRotationStatus")
     _rotatable(key)
+    if key.origin == "EXTERNAL":
+        # Observed on real KMS for keys with imported material.
+        raise UnsupportedOperationException(
+            f"{key.arn} origin is EXTERNAL which is not valid for this operation."
+        )
     out: dict[str, Any] = {"KeyRotationEnabled": key.rotation_enabled, "KeyId": key.arn}
     if key.rotation_enabled:
         out["RotationPeriodInDays"] = key.rotation_period_days

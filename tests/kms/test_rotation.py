@@ -111,6 +111,18 @@ def test_rotation_settings_by_key_state(ssm_kms, kms, state, expected):
         assert code_of(caught) == expected
 
 
+def test_imported_keys_have_no_rotation_status(ssm_kms, kms):
+    from pytest_ssmkms.kms.seeding import seed_key
+
+    key = seed_key(ssm_kms.world.backend(), origin="EXTERNAL")
+    with pytest.raises(ClientError) as caught:
+        kms.get_key_rotation_status(KeyId=key.key_id)
+    assert caught.value.response["Error"] == {
+        "Code": "UnsupportedOperationException",
+        "Message": f"{key.arn} origin is EXTERNAL which is not valid for this operation.",
+    }
+
+
 def test_rotate_on_demand_needs_an_enabled_key(kms, key):
     kms.disable_key(KeyId=key["KeyId"])
     with pytest.raises(kms.exceptions.DisabledException):
