@@ -139,6 +139,8 @@ __all__ = [
     "InvalidKeyUsageException",
     "InvalidMarkerException",
     "KMSInternalException",
+    "KMSInvalidMacException",
+    "KMSInvalidSignatureException",
     "KMSInvalidStateException",
     "LimitExceededException",
     "MalformedPolicyDocumentException",
@@ -147,3 +149,17 @@ __all__ = [
     "UnsupportedOperationException",
     "ciphertext_key_inaccessible",
 ]
+
+
+class KMSInvalidSignatureException(AwsError):
+    code = "KMSInvalidSignatureException"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message)
+
+
+class KMSInvalidMacException(AwsError):
+    code = "KMSInvalidMacException"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message)

@@ -12,6 +12,7 @@ from typing import Any
 from pytest_ssmkms.context import CallContext
 from pytest_ssmkms.kms import (
     ops_aliases,
+    ops_asymmetric,
     ops_crypto,
     ops_grants,
     ops_import,
@@ -30,4 +31,5 @@ OPERATIONS: Mapping[str, Handler] = {
     **ops_grants.OPERATIONS,
     **ops_rotation.OPERATIONS,
     **ops_import.OPERATIONS,
+    **ops_asymmetric.OPERATIONS,
 }

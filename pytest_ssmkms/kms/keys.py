@@ -168,6 +168,8 @@ class Key:
     on_demand_rotation_started: datetime | None = None
     expiration_model: str | None = None  # imported material: KEY_MATERIAL_(DOES_NOT_)EXPIRE
     state_before_deletion: str | None = None
+    # The asymmetric private key, made on first use (RSA generation is slow).
+    private_key: Any = field(default=None, repr=False)
 
     @property
     def is_symmetric(self) -> bool:
@@ -196,7 +198,7 @@ class Key:
         }
         if self.key_spec in _LEGACY_SPECS:
             out["CustomerMasterKeySpec"] = self.key_spec
-        out.update(self._algorithms())
+        out.update(self.algorithms())
         if self.state == PENDING_DELETION and self.deletion_date is not None:
             out["DeletionDate"] = self.deletion_date
         if self.origin == "EXTERNAL":
@@ -214,7 +216,8 @@ class Key:
             }
         return out
 
-    def _algorithms(self) -> dict[str, list[str]]:
+    def algorithms(self) -> dict[str, list[str]]:
+        """The algorithm lists of KeyMetadata/GetPublicKey for this spec and usage."""
         spec, usage = self.key_spec, self.key_usage
         if spec == "SYMMETRIC_DEFAULT":
             return {"EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"]}

@@ -7,7 +7,7 @@ from typing import Any
 
 from pytest_ssmkms.context import CallContext
 from pytest_ssmkms.errors import ValidationException
-from pytest_ssmkms.kms import crypto, states
+from pytest_ssmkms.kms import crypto, ops_asymmetric, states
 from pytest_ssmkms.kms.common import (
     check_grant_tokens,
     conditions,
@@ -35,9 +35,15 @@ def _check_encryption_key(key: Key, operation: str, algorithm: str) -> None:
             f"{key.arn} key usage is {key.key_usage} which is not valid for {operation}."
         )
     if not key.is_symmetric:
-        raise UnsupportedOperationException(
-            f"pytest-ssmkms does not implement {operation} with asymmetric keys ({key.key_spec}); "
-            "use a SYMMETRIC_DEFAULT key."
+        if operation in ("Encrypt", "Decrypt"):
+            return  # RSA keys: ops_asymmetric checks the algorithm
+        if operation == "ReEncrypt":
+            raise UnsupportedOperationException(
+                f"pytest-ssmkms does not implement ReEncrypt with asymmetric keys ({key.key_spec})."
+            )
+        # Data keys come only from symmetric encryption keys.
+        raise InvalidKeyUsageException(
+            f"{key.arn} key spec {key.key_spec} is not valid for {operation}."
         )
     if algorithm != SYMMETRIC:
         raise InvalidKeyUsageException(
@@ -90,6 +96,10 @@ def _encrypting_key(ctx: CallContext, params: dict[str, Any], action: str, opera
 def encrypt(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     key = _encrypting_key(ctx, params, "kms:Encrypt", "Encrypt")
     plaintext = _check_plaintext(params.get("Plaintext"))
+    if not key.is_symmetric:
+        algorithm = params.get("EncryptionAlgorithm", SYMMETRIC)
+        blob = ops_asymmetric.rsa_encrypt(key, algorithm, plaintext)
+        return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": algorithm}
     blob = seal_with(ctx, key, plaintext, params.get("EncryptionContext"))
     return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": SYMMETRIC}
 
@@ -114,8 +124,12 @@ def _open(key: Key, blob: crypto.Blob, context: Mapping[str, str] | None) -> byt
 
 
 def decrypt(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    blob = crypto.parse(params["CiphertextBlob"])
     requested = params.get("KeyId")
+    if requested is not None:
+        wanted = find_key(ctx, requested)
+        if not wanted.is_symmetric and wanted.key_usage == "ENCRYPT_DECRYPT":
+            return _decrypt_asymmetric(ctx, wanted, params)
+    blob = crypto.parse(params["CiphertextBlob"])
     key = _blob_key(ctx, blob, requested)
     context = params.get("EncryptionContext")
     algorithm = params.get("EncryptionAlgorithm", SYMMETRIC)
@@ -131,6 +145,22 @@ def decrypt(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     dry_run(params)
     plaintext = _open(key, blob, context)
     return {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": SYMMETRIC}
+
+
+def _decrypt_asymmetric(ctx: CallContext, key: Key, params: dict[str, Any]) -> dict[str, Any]:
+    """Decrypt an RSA ciphertext: the caller names the key and the algorithm, as in AWS."""
+    algorithm = params.get("EncryptionAlgorithm", SYMMETRIC)
+    ctx.authorize(
+        "kms:Decrypt",
+        key.arn,
+        key=key,
+        conditions=conditions(params, identifier=params["KeyId"], algorithm=algorithm),
+    )
+    states.for_cryptography(key)
+    check_grant_tokens(ctx, params)
+    dry_run(params)
+    plaintext = ops_asymmetric.rsa_decrypt(key, algorithm, params["CiphertextBlob"])
+    return {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": algorithm}
 
 
 def re_encrypt(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,132 @@
+"""Asymmetric and HMAC keys: GetPublicKey, Sign/Verify, GenerateMac/VerifyMac, RSA Encrypt/Decrypt."""
+
+from __future__ import annotations
+
+import hashlib
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding
+
+
+@pytest.fixture
+def kms(ssm_kms):
+    return boto3.client("kms")
+
+
+def code_of(caught):
+    return caught.value.response["Error"]["Code"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "algorithm"),
+    [
+        ("ECC_NIST_P256", "ECDSA_SHA_256"),
+        ("ECC_NIST_P384", "ECDSA_SHA_384"),
+        ("ECC_NIST_P521", "ECDSA_SHA_512"),
+        ("ECC_SECG_P256K1", "ECDSA_SHA_256"),
+        ("ECC_NIST_EDWARDS25519", "ED25519_SHA_512"),
+        ("RSA_2048", "RSASSA_PSS_SHA_256"),
+        ("RSA_2048", "RSASSA_PKCS1_V1_5_SHA_384"),
+    ],
+)
+def test_sign_and_verify(kms, spec, algorithm):
+    key = kms.create_key(KeySpec=spec, KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+    out = kms.sign(KeyId=key["KeyId"], Message=b"message", SigningAlgorithm=algorithm)
+    assert out["KeyId"] == key["Arn"] and out["SigningAlgorithm"] == algorithm
+    ok = kms.verify(KeyId=key["KeyId"], Message=b"message", Signature=out["Signature"], SigningAlgorithm=algorithm)
+    assert ok["SignatureValid"] is True
+    with pytest.raises(kms.exceptions.KMSInvalidSignatureException):
+        kms.verify(KeyId=key["KeyId"], Message=b"other", Signature=out["Signature"], SigningAlgorithm=algorithm)
+
+
+def test_signature_verifies_with_the_public_key_outside_kms(kms):
+    key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+    public = kms.get_public_key(KeyId=key["KeyId"])
+    assert public["SigningAlgorithms"] == ["ECDSA_SHA_256"] and public["KeyUsage"] == "SIGN_VERIFY"
+    loaded = serialization.load_der_public_key(public["PublicKey"])
+    digest = hashlib.sha256(b"payload").digest()
+    signature = kms.sign(KeyId=key["KeyId"], Message=digest, MessageType="DIGEST", SigningAlgorithm="ECDSA_SHA_256")["Signature"]
+    loaded.verify(signature, b"payload", ec.ECDSA(hashes.SHA256()))
+
+
+def test_rsa_encrypt_decrypt(kms):
+    key = kms.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
+    out = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"p", EncryptionAlgorithm="RSAES_OAEP_SHA_256")
+    assert out["EncryptionAlgorithm"] == "RSAES_OAEP_SHA_256"
+    back = kms.decrypt(CiphertextBlob=out["CiphertextBlob"], KeyId=key["KeyId"], EncryptionAlgorithm="RSAES_OAEP_SHA_256")
+    assert back["Plaintext"] == b"p"
+    with pytest.raises(kms.exceptions.InvalidCiphertextException):
+        kms.decrypt(CiphertextBlob=out["CiphertextBlob"], KeyId=key["KeyId"], EncryptionAlgorithm="RSAES_OAEP_SHA_1")
+    # Encrypting outside KMS with the public key, as users of asymmetric keys do.
+    public = serialization.load_der_public_key(kms.get_public_key(KeyId=key["KeyId"])["PublicKey"])
+    outside = public.encrypt(b"q", padding.OAEP(mgf=padding.MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None))
+    assert kms.decrypt(CiphertextBlob=outside, KeyId=key["Arn"], EncryptionAlgorithm="RSAES_OAEP_SHA_1")["Plaintext"] == b"q"
+    with pytest.raises(ClientError) as caught:
+        kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x" * 191, EncryptionAlgorithm="RSAES_OAEP_SHA_256")
+    assert code_of(caught) == "ValidationException"
+    with pytest.raises(kms.exceptions.InvalidKeyUsageException):
+        kms.encrypt(KeyId=key["KeyId"], Plaintext=b"p")  # SYMMETRIC_DEFAULT on an RSA key
+    with pytest.raises(kms.exceptions.InvalidKeyUsageException):
+        kms.generate_data_key(KeyId=key["KeyId"], KeySpec="AES_256")
+
+
+@pytest.mark.parametrize("spec", ["HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512"])
+def test_generate_and_verify_mac(kms, spec):
+    algorithm = f"HMAC_SHA_{spec[5:]}"
+    key = kms.create_key(KeySpec=spec, KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]
+    out = kms.generate_mac(KeyId=key["KeyId"], Message=b"m", MacAlgorithm=algorithm)
+    assert out["KeyId"] == key["Arn"] and len(out["Mac"]) == int(spec[5:]) // 8
+    assert kms.generate_mac(KeyId=key["KeyId"], Message=b"m", MacAlgorithm=algorithm)["Mac"] == out["Mac"]
+    assert kms.verify_mac(KeyId=key["KeyId"], Message=b"m", MacAlgorithm=algorithm, Mac=out["Mac"])["MacValid"] is True
+    with pytest.raises(kms.exceptions.KMSInvalidMacException):
+        kms.verify_mac(KeyId=key["KeyId"], Message=b"n", MacAlgorithm=algorithm, Mac=out["Mac"])
+
+
+def test_wrong_usage_and_algorithm(kms):
+    symmetric = kms.create_key()["KeyMetadata"]
+    with pytest.raises(kms.exceptions.InvalidKeyUsageException):
+        kms.sign(KeyId=symmetric["KeyId"], Message=b"m", SigningAlgorithm="ECDSA_SHA_256")
+    with pytest.raises(kms.exceptions.InvalidKeyUsageException):
+        kms.generate_mac(KeyId=symmetric["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_256")
+    with pytest.raises(kms.exceptions.UnsupportedOperationException):
+        kms.get_public_key(KeyId=symmetric["KeyId"])
+    signing = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+    with pytest.raises(kms.exceptions.InvalidKeyUsageException):
+        kms.sign(KeyId=signing["KeyId"], Message=b"m", SigningAlgorithm="ECDSA_SHA_384")
+    with pytest.raises(ClientError) as caught:
+        kms.sign(KeyId=signing["KeyId"], Message=b"short", MessageType="DIGEST", SigningAlgorithm="ECDSA_SHA_256")
+    assert code_of(caught) == "ValidationException"
+    mac = kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]
+    with pytest.raises(kms.exceptions.InvalidKeyUsageException):
+        kms.generate_mac(KeyId=mac["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_512")
+
+
+def test_disabled_signing_key(kms):
+    key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+    kms.disable_key(KeyId=key["KeyId"])
+    with pytest.raises(ClientError) as caught:
+        kms.sign(KeyId=key["KeyId"], Message=b"m", SigningAlgorithm="ECDSA_SHA_256")
+    assert caught.value.response["Error"] == {"Code": "DisabledException", "Message": f"{key['Arn']} is disabled."}
+
+
+def test_unimplemented_specs_say_so(kms):
+    key = kms.create_key(KeySpec="ML_DSA_44", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+    with pytest.raises(ClientError) as caught:
+        kms.sign(KeyId=key["KeyId"], Message=b"m", SigningAlgorithm="ML_DSA_SHAKE_256")
+    assert code_of(caught) == "UnsupportedOperationException"
+    assert "pytest-ssmkms does not implement" in caught.value.response["Error"]["Message"]
+
+
+def test_ecc_keys_are_reproducible_in_deterministic_mode():
+    from pytest_ssmkms import mock_ssm_kms
+
+    def public_key():
+        with mock_ssm_kms(deterministic=5):
+            kms = boto3.client("kms")
+            key = kms.create_key(KeySpec="ECC_NIST_P384", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+            return kms.get_public_key(KeyId=key["KeyId"])["PublicKey"]
+
+    assert public_key() == public_key()
