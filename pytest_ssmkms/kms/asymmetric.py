@@ -126,3 +126,14 @@ def mac(secret: bytes, algorithm: str, message: bytes) -> bytes:
     name = {"HMAC_SHA_224": "sha224", "HMAC_SHA_256": "sha256",
             "HMAC_SHA_384": "sha384", "HMAC_SHA_512": "sha512"}[algorithm]
     return hmac.new(secret, message, name).digest()
+
+
+def key_pair(spec: str, seed: bytes) -> tuple[bytes, bytes]:
+    """A fresh data key pair: (PKCS#8 DER private key, DER SubjectPublicKeyInfo)."""
+    key = private_key(spec, seed)
+    private = key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return private, public_der(key)

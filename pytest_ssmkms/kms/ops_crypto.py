@@ -7,7 +7,7 @@ from typing import Any
 
 from pytest_ssmkms.context import CallContext
 from pytest_ssmkms.errors import ValidationException
-from pytest_ssmkms.kms import crypto, ops_asymmetric, states
+from pytest_ssmkms.kms import asymmetric, crypto, ops_asymmetric, states
 from pytest_ssmkms.kms.common import (
     check_grant_tokens,
     conditions,
@@ -270,6 +270,41 @@ def generate_random(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return {"Plaintext": registry(ctx).random.bytes(count)}
 
 
+_KEY_PAIR_SPECS = ("RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384",
+                   "ECC_NIST_P521", "ECC_SECG_P256K1")
+
+
+def _generate_pair(ctx: CallContext, params: dict[str, Any], operation: str) -> dict[str, Any]:
+    spec = params["KeyPairSpec"]
+    key = _encrypting_key(ctx, params, f"kms:{operation}", operation)
+    if spec not in _KEY_PAIR_SPECS:
+        raise UnsupportedOperationException(
+            f"pytest-ssmkms does not implement data key pairs of {spec}; "
+            f"supported: {', '.join(_KEY_PAIR_SPECS)}."
+        )
+    if params.get("Recipient"):
+        raise UnsupportedOperationException("pytest-ssmkms does not model Nitro Enclaves (Recipient).")
+    private, public = asymmetric.key_pair(spec, registry(ctx).random.bytes(32))
+    blob = seal_with(ctx, key, private, params.get("EncryptionContext"))
+    return {
+        "PrivateKeyCiphertextBlob": blob,
+        "PrivateKeyPlaintext": private,
+        "PublicKey": public,
+        "KeyId": key.arn,
+        "KeyPairSpec": spec,
+    }
+
+
+def generate_data_key_pair(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    return _generate_pair(ctx, params, "GenerateDataKeyPair")
+
+
+def generate_data_key_pair_without_plaintext(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    out = _generate_pair(ctx, params, "GenerateDataKeyPairWithoutPlaintext")
+    del out["PrivateKeyPlaintext"]
+    return out
+
+
 OPERATIONS = {
     "Encrypt": encrypt,
     "Decrypt": decrypt,
@@ -277,4 +312,6 @@ OPERATIONS = {
     "GenerateDataKey": generate_data_key,
     "GenerateDataKeyWithoutPlaintext": generate_data_key_without_plaintext,
     "GenerateRandom": generate_random,
+    "GenerateDataKeyPair": generate_data_key_pair,
+    "GenerateDataKeyPairWithoutPlaintext": generate_data_key_pair_without_plaintext,
 }

@@ -130,3 +130,21 @@ def test_ecc_keys_are_reproducible_in_deterministic_mode():
             return kms.get_public_key(KeyId=key["KeyId"])["PublicKey"]
 
     assert public_key() == public_key()
+
+
+@pytest.mark.parametrize("spec", ["ECC_NIST_P256", "RSA_2048"])
+def test_generate_data_key_pair(kms, spec):
+    key = kms.create_key()["KeyMetadata"]
+    out = kms.generate_data_key_pair(KeyId=key["KeyId"], KeyPairSpec=spec, EncryptionContext={"a": "b"})
+    assert out["KeyId"] == key["Arn"] and out["KeyPairSpec"] == spec
+    private = serialization.load_der_private_key(out["PrivateKeyPlaintext"], password=None)
+    assert private.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    ) == out["PublicKey"]
+    back = kms.decrypt(CiphertextBlob=out["PrivateKeyCiphertextBlob"], EncryptionContext={"a": "b"})
+    assert back["Plaintext"] == out["PrivateKeyPlaintext"]
+    quiet = kms.generate_data_key_pair_without_plaintext(KeyId=key["KeyId"], KeyPairSpec=spec)
+    assert "PrivateKeyPlaintext" not in quiet
+    kms.disable_key(KeyId=key["KeyId"])
+    with pytest.raises(kms.exceptions.DisabledException):
+        kms.generate_data_key_pair(KeyId=key["KeyId"], KeyPairSpec=spec)
