@@ -132,6 +132,25 @@ def test_always_allowed(ssm_kms, kms, state):
     assert outcome(lambda: kms.list_aliases(KeyId=key.key_id)) == ("ok", "")
 
 
+@pytest.mark.parametrize("state", ["Enabled", "Disabled", "PendingDeletion", "PendingImport"])
+def test_metadata_policy_grant_and_alias_operations_work_in_every_state(ssm_kms, kms, state):
+    backend = ssm_kms.world.backend()
+    key = seed_key(backend, origin="EXTERNAL", alias="alias/any")
+    grant_id = kms.create_grant(
+        KeyId=key.key_id, GranteePrincipal="arn:aws:iam::123456789012:role/r", Operations=["Decrypt"]
+    )["GrantId"]
+    set_key_state(backend, key.key_id, state)
+    assert kms.describe_key(KeyId=key.key_id)["KeyMetadata"]["KeyState"] == state
+    policy = kms.get_key_policy(KeyId=key.key_id)["Policy"]
+    kms.put_key_policy(KeyId=key.key_id, PolicyName="default", Policy=policy)
+    assert kms.list_key_policies(KeyId=key.key_id)["PolicyNames"] == ["default"]
+    assert kms.list_resource_tags(KeyId=key.key_id)["Tags"] == []
+    assert [g["GrantId"] for g in kms.list_grants(KeyId=key.key_id)["Grants"]] == [grant_id]
+    kms.revoke_grant(KeyId=key.key_id, GrantId=grant_id)
+    kms.delete_alias(AliasName="alias/any")
+    assert kms.list_aliases(KeyId=key.key_id)["Aliases"] == []
+
+
 def test_schedule_deletion_then_the_clock_deletes_the_key(ssm_kms, kms):
     key = kms.create_key()["KeyMetadata"]
     out = kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
