@@ -70,7 +70,7 @@ def test_the_doc_has_examples_for_every_section():
         "fixture_ssm_kms_session", "handle", "marker_ssm_kms", "marker_kms_key",
         "marker_ssm_parameter", "marker_ssm_parameters", "combine", "seeding_from_code",
         "ini_options", "ini_seed_files", "seed_file_mapping", "bad_seed_file",
-        "scope_conflict", "clock", "unittest", "xdist", "misuse",
+        "scope_conflict", "clock", "unittest", "unittest_markers", "xdist", "misuse",
     }
     assert expected <= set(EXAMPLES)
     assert all(example.module for example in EXAMPLES.values())
