@@ -56,8 +56,8 @@ def read_records(pytester: pytest.Pytester, name: str = "trail.json") -> list[di
     return records
 
 
-def by_test(records: list[dict[str, Any]]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
+def by_test(records: list[dict[str, Any]]) -> dict[str | None, list[str]]:
+    out: dict[str | None, list[str]] = {}
     for record in records:
         resource = record.get("resources", [{}])[0].get("ARN", "").rsplit(":", 1)[-1]
         resource = "key" if resource.startswith("key/") else resource
@@ -100,9 +100,20 @@ def test_trail_file_under_xdist_has_every_record_once(pytester: pytest.Pytester)
 
 def test_shared_world_and_cleared_records_reach_the_file(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_shared=SHARED_WORLD)
+    pytester.makeconftest(
+        """
+        import boto3
+        from pytest_ssmkms import mock_ssm_kms
+
+        def pytest_sessionstart(session):
+            with mock_ssm_kms():
+                boto3.client("ssm").put_parameter(Name="/session", Value="v", Type="String")
+        """
+    )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--ssm-kms-trail=trail.json")
     result.assert_outcomes(passed=3)
     assert by_test(read_records(pytester)) == {
+        None: ["PutParameter parameter/session"],  # made outside any test
         # The module fixture's own call happened while the first test was being set up.
         "test_shared.py::test_first": ["PutParameter parameter/shared", "GetParameter parameter/shared"],
         "test_shared.py::test_second": ["GetParameter parameter/shared", "CreateKey key"],
