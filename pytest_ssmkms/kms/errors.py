@@ -33,8 +33,9 @@ class InvalidCiphertextException(AwsError):
     code = "InvalidCiphertextException"
 
     def __init__(self, message: str | None = None) -> None:
-        # Real KMS answers a tampered blob or a wrong encryption context with a null message.
-        super().__init__(message)
+        # Real KMS answers a tampered blob or a wrong encryption context without a message;
+        # botocore then reports an empty one ("... the Decrypt operation: ").
+        super().__init__(message or "")
 
 
 class IncorrectKeyException(AwsError):
@@ -155,11 +156,11 @@ class KMSInvalidSignatureException(AwsError):
     code = "KMSInvalidSignatureException"
 
     def __init__(self, message: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message or "")
 
 
 class KMSInvalidMacException(AwsError):
     code = "KMSInvalidMacException"
 
     def __init__(self, message: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message or "")

@@ -52,6 +52,14 @@ def test_encryption_context_must_match_exactly_in_any_order(kms, key):
         assert error_of(caught)[0] == "InvalidCiphertextException"
 
 
+def test_invalid_ciphertext_has_an_empty_message_as_in_aws(kms, key):
+    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"p", EncryptionContext={"a": "1"})["CiphertextBlob"]
+    with pytest.raises(ClientError) as caught:
+        kms.decrypt(CiphertextBlob=blob)
+    assert caught.value.response["Error"] == {"Code": "InvalidCiphertextException", "Message": ""}
+    assert str(caught.value).endswith("when calling the Decrypt operation: ")
+
+
 def test_context_given_only_on_decrypt_fails(kms, key):
     blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
     with pytest.raises(kms.exceptions.InvalidCiphertextException):
