@@ -116,11 +116,12 @@ def _blob_key(ctx: CallContext, blob: crypto.Blob, requested: str | None) -> Key
     return key
 
 
-def _open(key: Key, blob: crypto.Blob, context: Mapping[str, str] | None) -> bytes:
+def _open(key: Key, blob: crypto.Blob, context: Mapping[str, str] | None) -> tuple[bytes, str]:
+    """The plaintext and the id of the material that opened it."""
     material = key.materials.get(blob.material_ref)
     if material is None or material.secret is None:
         raise InvalidCiphertextException()
-    return crypto.open_blob(material.aead, blob, context)
+    return crypto.open_blob(material.aead, blob, context), material.material_id
 
 
 def decrypt(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -143,8 +144,14 @@ def decrypt(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     _check_encryption_key(key, "Decrypt", algorithm)
     check_grant_tokens(ctx, params)
     dry_run(params)
-    plaintext = _open(key, blob, context)
-    return {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": SYMMETRIC}
+    plaintext, material_id = _open(key, blob, context)
+    # KeyMaterialId is present whenever a symmetric key decrypts (KMS API reference).
+    return {
+        "KeyId": key.arn,
+        "Plaintext": plaintext,
+        "EncryptionAlgorithm": SYMMETRIC,
+        "KeyMaterialId": material_id,
+    }
 
 
 def _decrypt_asymmetric(ctx: CallContext, key: Key, params: dict[str, Any]) -> dict[str, Any]:
@@ -200,13 +207,16 @@ def re_encrypt(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     _check_encryption_key(destination, "ReEncrypt", destination_algorithm)
     check_grant_tokens(ctx, params)
     dry_run(params)
-    plaintext = _open(source, blob, source_context)
+    plaintext, source_material = _open(source, blob, source_context)
+    assert destination.current is not None
     return {
         "CiphertextBlob": seal_with(ctx, destination, plaintext, destination_context),
         "SourceKeyId": source.arn,
         "KeyId": destination.arn,
         "SourceEncryptionAlgorithm": SYMMETRIC,
         "DestinationEncryptionAlgorithm": SYMMETRIC,
+        "SourceKeyMaterialId": source_material,
+        "DestinationKeyMaterialId": destination.current.material_id,
     }
 
 

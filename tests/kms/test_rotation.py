@@ -62,6 +62,10 @@ def test_on_demand_rotation_keeps_old_ciphertexts(kms, key):
     assert parse(old).material_ref != parse(new).material_ref
     assert kms.decrypt(CiphertextBlob=old)["Plaintext"] == b"old"
     assert kms.decrypt(CiphertextBlob=new)["Plaintext"] == b"new"
+    assert kms.decrypt(CiphertextBlob=old)["KeyMaterialId"] == key["CurrentKeyMaterialId"]
+    moved = kms.re_encrypt(CiphertextBlob=old, DestinationKeyId=key["KeyId"])
+    assert moved["SourceKeyMaterialId"] == key["CurrentKeyMaterialId"]
+    assert moved["DestinationKeyMaterialId"] == kms.decrypt(CiphertextBlob=new)["KeyMaterialId"]
     (rotation,) = kms.list_key_rotations(KeyId=key["KeyId"])["Rotations"]
     assert rotation["RotationType"] == "ON_DEMAND" and rotation["KeyId"] == key["KeyId"]
     assert rotation["KeyMaterialState"] == "CURRENT"
