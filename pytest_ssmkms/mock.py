@@ -215,11 +215,12 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
         )
         return clone
 
-    def _decorate_function(self, func: Callable[..., Any]) -> Callable[..., Any]:
+    def _decorate_function(self, func: Callable[..., Any], test: str = "") -> Callable[..., Any]:
         if inspect.iscoroutinefunction(func):
 
             @functools.wraps(func)
             async def run_async(*args: Any, **kwargs: Any) -> Any:
+                _refuse_hiding_the_fixture(test)
                 with self._fresh():
                     return await func(*args, **kwargs)
 
@@ -227,6 +228,7 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
 
         @functools.wraps(func)
         def run(*args: Any, **kwargs: Any) -> Any:
+            _refuse_hiding_the_fixture(test)
             with self._fresh():
                 return func(*args, **kwargs)
 
@@ -237,7 +239,7 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
             return self._decorate_test_case(cls)
         for name, member in list(vars(cls).items()):
             if name.startswith("test") and callable(member):
-                setattr(cls, name, self._decorate_function(member))
+                setattr(cls, name, self._decorate_function(member, f"{cls.__name__}.{name}"))
         return cls
 
     def _decorate_test_case(self, cls: type[unittest.TestCase]) -> type[unittest.TestCase]:
@@ -248,6 +250,7 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
 
         @functools.wraps(original)
         def setUp(test: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
+            _refuse_hiding_the_fixture(test.id())
             mock = template._fresh()
             mock.start()
             # Cleanups run after tearDown, and also when setUp fails.
@@ -306,4 +309,20 @@ def _check_options(passthrough: object, enforce_permissions: object, determinist
         raise PluginUsageError(
             "deterministic must be a seed (an int or a string) or None, got "
             f"{deterministic!r}"
+        )
+
+
+def _refuse_hiding_the_fixture(test: str) -> None:
+    """A class decorated with mock_ssm_kms whose tests also run inside the pytest ``ssm_kms``
+    fixture (named, or activated by a marker) would test against the decorator's fresh, empty
+    mock while the markers seeded the fixture's: refuse rather than let seeding vanish."""
+    if not test:
+        return
+    world = interception.active_world()
+    if world is not None and world.settings.extra.get("pytest_fixture") == "ssm_kms":
+        raise PluginUsageError(
+            f"{test} runs inside the ssm_kms fixture (named by the test or activated by an "
+            "ssm_kms / kms_key / ssm_parameter / ssm_parameters marker) and its class is also "
+            "decorated with @mock_ssm_kms(), whose fresh mock would hide the fixture's: use the "
+            "markers or the decorator, not both."
         )

@@ -149,3 +149,41 @@ def test_decorated_pytest_test_keeps_its_fixtures(pytester: pytest.Pytester) -> 
         """
     )
     run_subprocess(pytester).assert_outcomes(passed=6)
+
+
+def test_decorator_and_markers_on_one_class_are_refused(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import unittest
+        import pytest
+        from pytest_ssmkms import mock_ssm_kms
+
+        @mock_ssm_kms()
+        @pytest.mark.ssm_parameter("/app/x", "1")
+        class Case(unittest.TestCase):
+            def test_it(self):
+                pass
+
+        @mock_ssm_kms()
+        class TestPlain:
+            def test_with_fixture(self, ssm_kms):
+                pass
+
+        @mock_ssm_kms()
+        class TestFine:
+            def test_without_fixture(self):
+                pass
+        """
+    )
+    result = run_subprocess(pytester)
+    result.assert_outcomes(failed=2, passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*PluginUsageError: test_decorator_and_markers_on_one_class_are_refused.Case.test_it"
+            " runs inside the ssm_kms fixture (named by the test or activated by an ssm_kms /"
+            " kms_key / ssm_parameter / ssm_parameters marker) and its class is also decorated"
+            " with @mock_ssm_kms(), whose fresh mock would hide the fixture's: use the markers or"
+            " the decorator, not both.",
+            "*PluginUsageError: TestPlain.test_with_fixture runs inside the ssm_kms fixture*",
+        ]
+    )
