@@ -12,10 +12,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
-from _pytest.nodes import Node
 
 from pytest_ssmkms import preseed, seed_files
 from pytest_ssmkms.errors import PluginUsageError
@@ -24,6 +23,8 @@ if TYPE_CHECKING:
     from pytest_ssmkms.backend import World
 
 SEED_MARKERS = ("kms_key", "ssm_parameter", "ssm_parameters")
+
+Node = pytest.Item | pytest.Collector  # pytest's own Node base class is not public
 
 # (what, arguments) pairs: "what" names the declaration in messages.
 Declaration = tuple[str, dict[str, Any]]
@@ -34,7 +35,7 @@ def marker_call(marker: pytest.Mark) -> str:
     return "@pytest.mark." + preseed.describe_call(marker.name, marker.args, marker.kwargs)
 
 
-def seed_from_markers(world: World, node: pytest.Item | pytest.Collector, config: pytest.Config) -> None:
+def seed_from_markers(world: World, node: Node, config: pytest.Config) -> None:
     """Apply the ini seed files and every seeding marker visible from ``node``."""
     # A declaration without region= is for the mock's default region: the same slot.
     keys = _key_declarations(node, world.settings.region)
@@ -45,11 +46,11 @@ def seed_from_markers(world: World, node: pytest.Item | pytest.Collector, config
         preseed.put_parameter(world, what, arguments)
 
 
-def _levels(node: pytest.Item | pytest.Collector, name: str) -> list[tuple[Node, list[pytest.Mark]]]:
+def _levels(node: Node, name: str) -> list[tuple[Node, list[pytest.Mark]]]:
     """The ``name`` markers by declaring node, farthest node first."""
     by_node: dict[int, tuple[Node, list[pytest.Mark]]] = {}
     for owner, marker in node.iter_markers_with_node(name):
-        by_node.setdefault(id(owner), (owner, []))[1].append(marker)
+        by_node.setdefault(id(owner), (cast(Node, owner), []))[1].append(marker)
     levels = list(by_node.values())
     levels.reverse()
     return levels
@@ -59,7 +60,7 @@ def _where(owner: Node) -> str:
     return owner.nodeid or str(owner.path)
 
 
-def _key_declarations(node: pytest.Item | pytest.Collector, default_region: str) -> list[Declaration]:
+def _key_declarations(node: Node, default_region: str) -> list[Declaration]:
     chosen: dict[tuple[str, str], Declaration] = {}
     anonymous = 0
     for owner, markers in _levels(node, "kms_key"):
@@ -87,7 +88,7 @@ def _key_declarations(node: pytest.Item | pytest.Collector, default_region: str)
 
 
 def _parameter_declarations(
-    node: pytest.Item | pytest.Collector, config: pytest.Config, default_region: str
+    node: Node, config: pytest.Config, default_region: str
 ) -> list[Declaration]:
     chosen: dict[tuple[str, str], Declaration] = {}
 
