@@ -9,6 +9,7 @@ that lands later is covered without touching this file.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_ssmkms import mock_ssm_kms
+from pytest_ssmkms.trail.query import summary_lines
 from tests.reliability.strategies import request_strategy
 from tests.reliability.support import (
     KNOWN_BUGS,
@@ -49,6 +51,8 @@ def _hints(service: str, seeded: Seeded) -> dict[str, st.SearchStrategy[Any]]:
             hints[member] = keys
     if seeded.aliases:
         hints["AliasName"] = st.sampled_from([*seeded.aliases, "alias/fresh", "alias/aws/other"])
+    if service == "kms":
+        hints["EncryptionContext"] = st.sampled_from([{"app": "rel"}, {"app": "other"}])
     if seeded.ciphertexts:
         hints["CiphertextBlob"] = st.sampled_from(seeded.ciphertexts)
     if service == "ssm" and seeded.names:
@@ -61,20 +65,38 @@ def _hints(service: str, seeded: Seeded) -> dict[str, st.SearchStrategy[Any]]:
     return hints
 
 
-@pytest.mark.parametrize(("service", "operation"), all_implemented())
-def test_every_answer_is_a_fitting_response_or_a_modelled_error(service: str, operation: str) -> None:
+# A principal that may read parameters under /rel and use keys, conditionally: generated
+# requests then also walk the authorizer's paths (conditions on missing or odd values).
+RESTRICTED_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Action": ["ssm:Get*", "ssm:Describe*", "ssm:LabelParameterVersion"],
+         "Resource": "arn:aws:ssm:*:*:parameter/rel/*"},
+        {"Effect": "Allow", "Action": ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:Describe*", "kms:List*"],
+         "Resource": "*", "Condition": {"StringEquals": {"kms:EncryptionContext:app": "rel"}}},
+        {"Effect": "Allow", "Action": "kms:CreateGrant", "Resource": "*",
+         "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}},
+        {"Effect": "Deny", "Action": "ssm:PutParameter", "Resource": "*"},
+    ],
+}
+
+
+def check_operation(service: str, operation: str, caller: str, examples: int) -> None:
     allowed = allowed_error_codes(service, operation)
     method = xform_name(operation)
     problems: list[str] = []
 
     with mock_ssm_kms() as aws:
         seeded = seed(aws)
-        client = aws.client(service, config=UNVALIDATED)
+        if caller == "admin":
+            client = aws.client(service, config=UNVALIDATED)
+        else:
+            client = aws.principal("restricted", RESTRICTED_POLICY).client(service, config=UNVALIDATED)
         sent: list[bool] = []
         client.meta.events.register("request-created", lambda **_: sent.append(True))
         strategy = request_strategy(model(service, operation).input_shape, _hints(service, seeded))
 
-        @PROPERTY_SETTINGS
+        @settings(PROPERTY_SETTINGS, max_examples=examples)
         @given(params=strategy)
         def answer_is_well_formed(params: dict[str, Any]) -> None:
             sent.clear()
@@ -96,11 +118,26 @@ def test_every_answer_is_a_fitting_response_or_a_modelled_error(service: str, op
             else:
                 shape_problems = response_problems(service, operation, response)
                 assert not shape_problems, f"{operation} response does not fit its shape: {shape_problems}"
-            wire = check_trail_outputs(aws.trail.calls[start:])
+            calls = aws.trail.calls[start:]
+            wire = check_trail_outputs(calls)
             assert not wire, "\n".join(wire)
+            # The trail must also turn whatever was sent into records, file lines and the
+            # failure report's summary without crashing.
+            json.dumps([call.event for call in calls])
+            summary_lines(calls)
 
         try:
             answer_is_well_formed()
         except AssertionError as failure:
             problems.append(str(failure))
     assert not problems, problems[0]
+
+
+@pytest.mark.parametrize(("service", "operation"), all_implemented())
+def test_every_answer_is_a_fitting_response_or_a_modelled_error(service: str, operation: str) -> None:
+    check_operation(service, operation, "admin", examples=25)
+
+
+@pytest.mark.parametrize(("service", "operation"), all_implemented())
+def test_restricted_caller_gets_fitting_responses_or_modelled_errors(service: str, operation: str) -> None:
+    check_operation(service, operation, "restricted", examples=10)
