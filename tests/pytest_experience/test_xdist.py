@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.pytest_experience.runner import run_subprocess
@@ -41,6 +43,13 @@ def test_two_workers_each_isolated(pytester: pytest.Pytester) -> None:
             assert {item["Value"] for item in seen} == {worker}
         """,
     )
-    result = run_subprocess(pytester, "-n", "2")
+    result = run_subprocess(pytester, "-n", "2", "--ssm-kms-trail=trail.json")
     result.assert_outcomes(passed=12)
     result.stdout.fnmatch_lines(["*2 workers*"])
+    # The trail file merges both workers' records: 4 calls in each function-scoped test,
+    # 2 in each session-scoped one; seeding is in none of them.
+    records = json.loads(pytester.path.joinpath("trail.json").read_text())["Records"]
+    assert len(records) == 6 * 4 + 6 * 2
+    assert len({record["pytestNodeId"] for record in records}) == 12
+    puts = [record for record in records if record["eventName"] == "PutParameter"]
+    assert len(puts) == 12  # the tests' own: /same and /seen/n, never the seeded /app/pw
