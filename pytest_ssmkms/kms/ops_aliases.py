@@ -28,12 +28,14 @@ def check_alias_name(name: str, *, creating: bool) -> None:
             'Alias must start with the prefix "alias/". Please see '
             "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html"
         )
+    if not creating:
+        return  # UpdateAlias/DeleteAlias: a malformed name simply names no alias (NotFound)
     if not _NAME.match(name) or len(name) > 256:
         raise InvalidAliasNameException(
             f"Alias name {name} is not valid: after alias/ use 1 to 250 letters, digits, "
             "and the characters / _ - :"
         )
-    if creating and name.startswith("alias/aws/"):
+    if name.startswith("alias/aws/"):
         # Exact text not documented: the alias/aws/ prefix is reserved for AWS managed keys.
         raise InvalidAliasNameException(
             f"Alias {name} cannot begin with alias/aws/: that prefix is reserved for "

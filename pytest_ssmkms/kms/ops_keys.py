@@ -16,7 +16,7 @@ from pytest_ssmkms.kms.policies import validate_policy
 from pytest_ssmkms.kms.tagging import merged, parse_tags
 
 
-def check_key_shape(key_spec: str, key_usage: str, origin: str) -> None:
+def check_key_shape(key_spec: str, key_usage: str, origin: str, region: str = "") -> None:
     """The KeySpec/KeyUsage/Origin combinations KMS accepts (and this mock can serve)."""
     usages = KEY_USAGES.get(key_spec)
     if usages is None:
@@ -29,6 +29,11 @@ def check_key_shape(key_spec: str, key_usage: str, origin: str) -> None:
         raise ValidationException(
             f"KeyUsage {key_usage} is not compatible with KeySpec {key_spec}. "
             f"Valid KeyUsage values for {key_spec}: {', '.join(usages)}."
+        )
+    if key_spec == "SM2" and not region.startswith("cn-"):
+        # SM2 keys exist only in the China Regions; the exact text is not documented.
+        raise UnsupportedOperationException(
+            f"KeySpec SM2 is supported only in the China Regions, not in {region}."
         )
     if origin in ("AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"):
         raise UnsupportedOperationException(
@@ -64,7 +69,7 @@ def create_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         conditions["aws:TagKeys"] = list(tags)
         conditions.update({f"aws:RequestTag/{k}": v for k, v in tags.items()})
     ctx.authorize("kms:CreateKey", "*", conditions=conditions)
-    check_key_shape(key_spec, key_usage, origin)
+    check_key_shape(key_spec, key_usage, origin, ctx.region)
     merged({}, tags)
     policy = params.get("Policy")
     if policy is not None:

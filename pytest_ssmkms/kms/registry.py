@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pytest_ssmkms.kms import crypto
-from pytest_ssmkms.kms.errors import InvalidArnException, NotFoundException
+from pytest_ssmkms.kms.errors import NotFoundException
 from pytest_ssmkms.kms.keys import (
     ENABLED,
     PENDING_DELETION,
@@ -115,17 +115,19 @@ class KeyRegistry:
         if identifier.startswith("arn:"):
             match = _ARN.match(identifier)
             if match is None:
-                raise InvalidArnException(f"Invalid arn {identifier}")
+                # Not documented for a malformed ARN; the observed text for a wrong region.
+                raise NotFoundException("Invalid arn")
             region, account, kind, rest = match.groups()
+            if region != self.region:
+                # Observed on real KMS: "NotFoundException: Invalid arn us-west-1".
+                raise NotFoundException(f"Invalid arn {region}")
             if kind == "alias":
                 if not aliases:
                     raise NotFoundException(f"Invalid keyId {identifier}")
-                if (region, account) != (self.region, self.account_id):
-                    # Aliases only work in their own account and region.
+                if account != self.account_id:
+                    # Aliases only work in their own account.
                     raise NotFoundException(f"Alias {identifier} is not found.")
                 return self._by_alias(f"alias/{rest}", create_managed)
-            if region != self.region:
-                raise NotFoundException(f"Key '{identifier}' does not exist")
             if account != self.account_id:
                 # Another account's key, used by ARN (its key policy decides who may).
                 other = self.backend.world.backend(account, region).kms

@@ -105,8 +105,18 @@ def test_missing_alias(kms):
 
 
 def test_malformed_arn(kms):
-    with pytest.raises(kms.exceptions.InvalidArnException):
+    with pytest.raises(ClientError) as caught:
         kms.describe_key(KeyId="arn:aws:kms:us-east-1:123:thing")
+    assert error_of(caught) == ("NotFoundException", "Invalid arn")
+
+
+def test_an_arn_of_another_region(kms, key):
+    # Real KMS: "NotFoundException: Invalid arn us-west-2".
+    other = key["Arn"].replace(REGION, "us-west-2")
+    for identifier in (other, f"arn:aws:kms:us-west-2:{ACCOUNT}:alias/app"):
+        with pytest.raises(ClientError) as caught:
+            kms.encrypt(KeyId=identifier, Plaintext=b"p")
+        assert error_of(caught) == ("NotFoundException", "Invalid arn us-west-2")
 
 
 def test_create_alias_rules(kms, key):

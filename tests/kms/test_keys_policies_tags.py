@@ -65,6 +65,11 @@ def test_incompatible_specs(kms, kwargs):
     assert code_of(caught) == "ValidationException"
 
 
+def test_sm2_only_in_china_regions(kms):
+    with pytest.raises(kms.exceptions.UnsupportedOperationException):
+        kms.create_key(KeySpec="SM2", KeyUsage="SIGN_VERIFY")
+
+
 def test_multi_region_key_id(kms):
     meta = kms.create_key(MultiRegion=True)["KeyMetadata"]
     assert meta["KeyId"].startswith("mrk-") and meta["MultiRegion"] is True
