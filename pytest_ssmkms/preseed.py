@@ -92,8 +92,24 @@ def check_arguments(what: str, given: Mapping[str, Any], spec: _Spec) -> None:
         # bool is an int subclass: refuse True where a number of days is wanted.
         wrong_bool = isinstance(value, bool) and bool not in types
         if not isinstance(value, types) or wrong_bool:
-            shown = f"a {type(value).__name__}" if name in _SECRET else f"{value!r}"
+            shown = kind_of(value) if name in _SECRET else f"{value!r}"
             raise PluginUsageError(f"{what}: {name} must be {described}, got {shown}")
+
+
+def kind_of(value: object) -> str:
+    """What a value is, in words that fit both Python and JSON ("a number"), for messages
+    that must not show the value itself."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object (dict)"
+    return "None" if value is None else f"a {type(value).__name__}"
 
 
 def did_you_mean(unknown: Sequence[str], accepted: Iterable[str]) -> str:
@@ -142,7 +158,7 @@ def _strings(what: str, name: str, values: Any) -> list[str] | None:
         return None
     wrong = [value for value in values if not isinstance(value, str)]
     if wrong:
-        shown = f"a {type(wrong[0]).__name__}" if name in _SECRET else repr(wrong[0])
+        shown = kind_of(wrong[0]) if name in _SECRET else repr(wrong[0])
         raise PluginUsageError(f"{what}: {name} must be a list of strings, got {shown} in it")
     return list(values)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_ssmkms.errors import PluginUsageError
+from pytest_ssmkms.preseed import kind_of
 
 # JSON member -> seeding argument
 ENTRY_FIELDS = {
@@ -84,7 +85,7 @@ def parse_seed_document(document: Any, source: str) -> list[SeedEntry]:
     each message ("seed file /path/x.json")."""
     if not isinstance(document, dict):
         raise PluginUsageError(
-            f"{source}: the top level is a {type(document).__name__}; expected {FORMATS}"
+            f"{source}: the top level is {kind_of(document)}; expected {FORMATS}"
         )
     if isinstance(document.get("Parameters"), list):
         return [
@@ -103,7 +104,7 @@ def parse_seed_document(document: Any, source: str) -> list[SeedEntry]:
         else:
             raise PluginUsageError(
                 f"{source}: entry {where}: the value must be a string or an object "
-                f'like {{"Value": ..., "Type": "SecureString"}}, got a {type(item).__name__}'
+                f'like {{"Value": ..., "Type": "SecureString"}}, got {kind_of(item)}'
             )
     return entries
 
@@ -112,7 +113,7 @@ def _entry(source: str, where: str, item: Any, name: str | None) -> SeedEntry:
     if not isinstance(item, dict):
         raise PluginUsageError(
             f"{source}: entry {where} must be an object with Name and Value, "
-            f"got a {type(item).__name__}"
+            f"got {kind_of(item)}"
         )
     if name is None:
         found = item.get("Name")

@@ -59,7 +59,7 @@ MARKER_MISUSES = {
     "value_wrong_type": (
         '@pytest.mark.ssm_parameter("/app/pin", 97531)',
         "@pytest.mark.ssm_parameter('/app/pin', ...) on *: value must be a string (or a list of"
-        " strings for a StringList), got a int",
+        " strings for a StringList), got a number",
     ),
     "bad_parameter_type": (
         '@pytest.mark.ssm_parameter("/app/x", "v", type="Secure")',
@@ -184,7 +184,7 @@ def test_bad_seed_files_name_the_file_and_the_entry(pytester: pytest.Pytester) -
         [
             "seed file */bad_entry.json: entry Parameters[[]1[]] ('/b') (named by"
             " @pytest.mark.ssm_parameters('bad_entry.json') on test_files.py::test_entry): value"
-            " must be a string (or a list of strings for a StringList), got a int",
+            " must be a string (or a list of strings for a StringList), got a number",
             "seed file */bad_json.json is not valid JSON: Expecting value at line 2 column 8"
             " (named by *)",
             "seed file */bad_field.json: entry '/a' has unknown field(s) Kind; accepted: Name,"
@@ -236,8 +236,8 @@ def test_handle_methods_refuse_bad_values(ssm_kms):
         ssm_kms.set_key_state("alias/app", "PendingDeletion", pending_window_days=3)
     with pytest.raises(PluginUsageError, match=r"ssm_kms.key_state\('alias/none'\): no key"):
         ssm_kms.key_state("alias/none")
-    with pytest.raises(PluginUsageError, match=r"value must be a string .* got a int$"):
+    with pytest.raises(PluginUsageError, match=r"value must be a string .* got a number$"):
         ssm_kms.put_parameter("/pin", 1234)  # type: ignore[arg-type]
-    with pytest.raises(PluginUsageError, match=r"history must be a list of strings, got a int in it"):
+    with pytest.raises(PluginUsageError, match=r"history must be a list of strings, got a number in it"):
         ssm_kms.put_parameter("/pin", "1", history=["0", 1])  # type: ignore[list-item]
     assert len(ssm_kms.trail) == 0

@@ -151,7 +151,7 @@ def test_parse_get_parameter_output_and_mapping():
         ),
         (
             {"Parameters": ["/a"]},
-            "seed file f.json: entry Parameters[0] must be an object with Name and Value, got a str",
+            "seed file f.json: entry Parameters[0] must be an object with Name and Value, got a string",
         ),
         ({"/a": 5}, "seed file f.json: entry '/a': the value must be a string or an object"),
         ({"/a": {"Name": "/b", "Value": "x"}}, "entry '/a' has a different Name '/b'"),
