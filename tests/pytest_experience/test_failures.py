@@ -128,6 +128,11 @@ MARKER_MISUSES = {
         "@pytest.mark.ssm_kms(account_id='123') on test_misuse.py::test_bad_account: account_id"
         " must be a 12-digit string like '123456789012', got '123'",
     ),
+    "bad_passthrough": (
+        "@pytest.mark.ssm_kms(passthrough=5)",
+        "@pytest.mark.ssm_kms(passthrough=5) on *: passthrough must be a list of botocore"
+        " service names like [[]'s3', 'sts'[]], got 5",
+    ),
     "bad_permissions_flag": (
         '@pytest.mark.ssm_kms(enforce_permissions="no")',
         "*: enforce_permissions must be True or False, got 'no'",
