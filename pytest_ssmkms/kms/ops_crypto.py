@@ -35,12 +35,8 @@ def _check_encryption_key(key: Key, operation: str, algorithm: str) -> None:
             f"{key.arn} key usage is {key.key_usage} which is not valid for {operation}."
         )
     if not key.is_symmetric:
-        if operation in ("Encrypt", "Decrypt"):
+        if operation in ("Encrypt", "Decrypt", "ReEncrypt"):
             return  # RSA keys: ops_asymmetric checks the algorithm
-        if operation == "ReEncrypt":
-            raise UnsupportedOperationException(
-                f"pytest-ssmkms does not implement ReEncrypt with asymmetric keys ({key.key_spec})."
-            )
         # Data keys come only from symmetric encryption keys.
         raise InvalidKeyUsageException(
             f"{key.arn} key spec {key.key_spec} is not valid for {operation}."
@@ -170,10 +166,21 @@ def _decrypt_asymmetric(ctx: CallContext, key: Key, params: dict[str, Any]) -> d
     return {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": algorithm}
 
 
+def _is_rsa(key: Key) -> bool:
+    return not key.is_symmetric and key.key_usage == "ENCRYPT_DECRYPT"
+
+
 def re_encrypt(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    blob = crypto.parse(params["CiphertextBlob"])
     source_id = params.get("SourceKeyId")
-    source = _blob_key(ctx, blob, source_id)
+    blob: crypto.Blob | None = None
+    source: Key | None = None
+    if source_id is not None:
+        named = find_key(ctx, source_id)
+        if _is_rsa(named):
+            source = named  # an RSA ciphertext: the request names its key, as in AWS
+    if source is None:
+        blob = crypto.parse(params["CiphertextBlob"])
+        source = _blob_key(ctx, blob, source_id)
     source_context = params.get("SourceEncryptionContext")
     source_algorithm = params.get("SourceEncryptionAlgorithm", SYMMETRIC)
     destination_id = params["DestinationKeyId"]
@@ -207,17 +214,22 @@ def re_encrypt(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     _check_encryption_key(destination, "ReEncrypt", destination_algorithm)
     check_grant_tokens(ctx, params)
     dry_run(params)
-    plaintext, source_material = _open(source, blob, source_context)
-    assert destination.current is not None
-    return {
-        "CiphertextBlob": seal_with(ctx, destination, plaintext, destination_context),
-        "SourceKeyId": source.arn,
-        "KeyId": destination.arn,
-        "SourceEncryptionAlgorithm": SYMMETRIC,
-        "DestinationEncryptionAlgorithm": SYMMETRIC,
-        "SourceKeyMaterialId": source_material,
-        "DestinationKeyMaterialId": destination.current.material_id,
-    }
+    out: dict[str, Any] = {"SourceKeyId": source.arn, "KeyId": destination.arn}
+    if blob is None:
+        plaintext = ops_asymmetric.rsa_decrypt(source, source_algorithm, params["CiphertextBlob"])
+        out["SourceEncryptionAlgorithm"] = source_algorithm
+    else:
+        plaintext, out["SourceKeyMaterialId"] = _open(source, blob, source_context)
+        out["SourceEncryptionAlgorithm"] = SYMMETRIC
+    if _is_rsa(destination):
+        out["CiphertextBlob"] = ops_asymmetric.rsa_encrypt(destination, destination_algorithm, plaintext)
+        out["DestinationEncryptionAlgorithm"] = destination_algorithm
+    else:
+        assert destination.current is not None
+        out["CiphertextBlob"] = seal_with(ctx, destination, plaintext, destination_context)
+        out["DestinationEncryptionAlgorithm"] = SYMMETRIC
+        out["DestinationKeyMaterialId"] = destination.current.material_id
+    return out
 
 
 _DATA_KEY_SPECS = {"AES_256": 32, "AES_128": 16}

@@ -148,3 +148,17 @@ def test_generate_data_key_pair(kms, spec):
     kms.disable_key(KeyId=key["KeyId"])
     with pytest.raises(kms.exceptions.DisabledException):
         kms.generate_data_key_pair(KeyId=key["KeyId"], KeyPairSpec=spec)
+
+
+def test_re_encrypt_between_symmetric_and_rsa_keys(kms):
+    symmetric = kms.create_key()["KeyMetadata"]
+    rsa_key = kms.create_key(KeySpec="RSA_3072")["KeyMetadata"]
+    blob = kms.encrypt(KeyId=symmetric["KeyId"], Plaintext=b"p")["CiphertextBlob"]
+    to_rsa = kms.re_encrypt(CiphertextBlob=blob, DestinationKeyId=rsa_key["KeyId"],
+                            DestinationEncryptionAlgorithm="RSAES_OAEP_SHA_256")
+    assert to_rsa["DestinationEncryptionAlgorithm"] == "RSAES_OAEP_SHA_256"
+    assert "DestinationKeyMaterialId" not in to_rsa and "SourceKeyMaterialId" in to_rsa
+    back = kms.re_encrypt(CiphertextBlob=to_rsa["CiphertextBlob"], SourceKeyId=rsa_key["Arn"],
+                          SourceEncryptionAlgorithm="RSAES_OAEP_SHA_256", DestinationKeyId=symmetric["KeyId"])
+    assert back["SourceKeyId"] == rsa_key["Arn"] and back["KeyId"] == symmetric["Arn"]
+    assert kms.decrypt(CiphertextBlob=back["CiphertextBlob"])["Plaintext"] == b"p"
