@@ -45,6 +45,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
     )
     parser.addini(
+        "ssm_kms_enforce_permissions",
+        "Evaluate IAM policies, key policies and grants (true); false allows every call.",
+        type="bool",
+        default=True,
+    )
+    parser.addini(
+        "ssm_kms_deterministic",
+        "A seed: key ids, key material and ciphertexts are the same on every run (empty: random).",
+        default="",
+    )
+    parser.addini(
         "ssm_kms_seed_files",
         "JSON seed files (relative to the rootdir) whose parameters every ssm_kms mock starts with.",
         type="args",
@@ -126,6 +137,8 @@ def _options_with_sources(
         "region": config.getini("ssm_kms_region"),
         "account_id": config.getini("ssm_kms_account_id"),
         "passthrough": list(config.getini("ssm_kms_passthrough")),
+        "enforce_permissions": config.getini("ssm_kms_enforce_permissions"),
+        "deterministic": config.getini("ssm_kms_deterministic") or None,
     }
     sources = {name: f"ini option ssm_kms_{name}" for name in options}
     # iter_markers_with_node yields the closest marker first, so apply them farthest first.

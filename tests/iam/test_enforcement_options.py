@@ -39,11 +39,7 @@ def test_without_marker_or_ini_permissions_are_enforced(pytester: pytest.Pyteste
     result.stdout.fnmatch_lines(["*AccessDeniedException*User: arn:aws:iam::123456789012:user/nobody is not authorized*"])
 
 
-def test_ini_option_turns_enforcement_off(pytester: pytest.Pytester, pytestconfig: pytest.Config) -> None:
-    try:
-        pytestconfig.getini("ssm_kms_enforce_permissions")
-    except ValueError:
-        pytest.skip("the ssm_kms_enforce_permissions ini option is not registered by plugin.py yet")
+def test_ini_option_turns_enforcement_off(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nssm_kms_enforce_permissions = false\n")
     pytester.makepyfile(test_ini=TEST_FILE)
     run(pytester).assert_outcomes(passed=2)

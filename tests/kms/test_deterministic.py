@@ -47,3 +47,19 @@ def test_marker_option(ssm_kms):
     first = boto3.client("kms").create_key()["KeyMetadata"]["KeyId"]
     with mock_ssm_kms(deterministic=1234):
         assert boto3.client("kms").create_key()["KeyMetadata"]["KeyId"] == first
+
+
+def test_ini_option(pytester):
+    pytester.makeini("[pytest]\nssm_kms_deterministic = 1234\n")
+    pytester.makepyfile(
+        """
+        import boto3
+        from pytest_ssmkms import mock_ssm_kms
+
+        def test_same_ids_as_the_seeded_context_manager(ssm_kms):
+            first = boto3.client("kms").create_key()["KeyMetadata"]["KeyId"]
+            with mock_ssm_kms(deterministic="1234"):
+                assert boto3.client("kms").create_key()["KeyMetadata"]["KeyId"] == first
+        """
+    )
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
