@@ -47,3 +47,13 @@ def test_block(source, pytester):
     assert outcomes.get("passed", 0) >= 1 and not any(
         outcomes.get(k) for k in ("failed", "errors", "error")
     ), result.stdout.str()
+
+
+def test_fidelity_lists_exactly_the_implemented_operations():
+    from pytest_ssmkms.backend import operation_table
+
+    text = (ROOT / "docs" / "fidelity.md").read_text(encoding="utf-8")
+    for service in ("ssm", "kms", "cloudtrail"):
+        section = text.split(f"<!-- operations: {service} -->", 1)[1].split("\n\n", 1)[0]
+        listed = set(re.findall(r"`([A-Za-z]+)`", section))
+        assert listed == set(operation_table(service)), service
