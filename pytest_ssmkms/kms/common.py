@@ -140,6 +140,17 @@ def _decode_marker(marker: str, size: int) -> int:
     return index
 
 
+def require_blob(params: Mapping[str, Any], name: str) -> bytes:
+    """A blob member the model leaves optional but the operation needs."""
+    value = params.get(name)
+    if not isinstance(value, (bytes, bytearray)) or not value:
+        raise ValidationException(
+            f"1 validation error detected: Value null at '{name[:1].lower()}{name[1:]}' "
+            "failed to satisfy constraint: Member must not be null"
+        )
+    return bytes(value)
+
+
 def require_text(params: Mapping[str, Any], name: str) -> str:
     """A member the model marks optional but the operation needs (checked as AWS does)."""
     value = params.get(name)

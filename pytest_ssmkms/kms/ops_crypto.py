@@ -14,6 +14,7 @@ from pytest_ssmkms.kms.common import (
     dry_run,
     find_key,
     registry,
+    require_blob,
 )
 from pytest_ssmkms.kms.errors import (
     IncorrectKeyException,
@@ -121,6 +122,8 @@ def _open(key: Key, blob: crypto.Blob, context: Mapping[str, str] | None) -> tup
 
 
 def decrypt(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    # Optional in the model (Recipient requests), required by KMS for every Decrypt.
+    require_blob(params, "CiphertextBlob")
     requested = params.get("KeyId")
     if requested is not None:
         wanted = find_key(ctx, requested)
@@ -171,6 +174,7 @@ def _is_rsa(key: Key) -> bool:
 
 
 def re_encrypt(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    require_blob(params, "CiphertextBlob")
     source_id = params.get("SourceKeyId")
     blob: crypto.Blob | None = None
     source: Key | None = None

@@ -9,7 +9,13 @@ from typing import Any
 from pytest_ssmkms.context import CallContext
 from pytest_ssmkms.errors import ValidationException
 from pytest_ssmkms.kms import states
-from pytest_ssmkms.kms.common import find_key, paginate, refuse_aws_managed, registry
+from pytest_ssmkms.kms.common import (
+    find_key,
+    paginate,
+    refuse_aws_managed,
+    registry,
+    request_alias,
+)
 from pytest_ssmkms.kms.errors import UnsupportedOperationException
 from pytest_ssmkms.kms.keys import DISABLED, ENABLED, KEY_USAGES, PENDING_DELETION, Key
 from pytest_ssmkms.kms.policies import validate_policy
@@ -104,8 +110,6 @@ def describe_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _alias_condition(identifier: str) -> dict[str, Any]:
-    from pytest_ssmkms.kms.common import request_alias
-
     alias = request_alias(identifier)
     return {"kms:RequestAlias": alias} if alias else {}
 

@@ -223,3 +223,15 @@ def test_trail_never_holds_plaintext(ssm_kms, kms, key):
     kms.decrypt(CiphertextBlob=blob)
     for record in ssm_kms.trail:
         assert "top-secret-value" not in repr(record)
+
+
+@pytest.mark.parametrize("operation", ["decrypt", "re_encrypt"])
+def test_missing_ciphertext_is_a_validation_error(ssm_kms, key, operation):
+    from botocore.config import Config
+
+    raw = boto3.client("kms", config=Config(parameter_validation=False))
+    extra = {"DestinationKeyId": key["KeyId"]} if operation == "re_encrypt" else {}
+    with pytest.raises(ClientError) as caught:
+        getattr(raw, operation)(**extra)
+    assert error_of(caught)[0] == "ValidationException"
+    assert "ciphertextBlob" in error_of(caught)[1]

@@ -34,9 +34,6 @@ FRONT_END_CODES = frozenset(
 # property tests tolerate exactly these answers (matched on "<code>: <message>") and nothing else, so
 # they keep guarding every other input of the operation meanwhile.
 KNOWN_BUGS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("kms", "Decrypt"): ("KeyError: 'CiphertextBlob'",),
-    ("kms", "ReEncrypt"): ("KeyError: 'CiphertextBlob'",),
-    ("kms", "UpdateAlias"): ("InvalidAliasNameException: ",),
 }
 
 UNVALIDATED = Config(

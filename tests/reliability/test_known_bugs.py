@@ -12,11 +12,8 @@ from botocore.exceptions import ClientError
 from tests.reliability.support import UNVALIDATED, allowed_error_codes, error_code
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kms Decrypt/ReEncrypt without CiphertextBlob: KeyError in ops_crypto -> InternalFailure "
-    "(botocore's model no longer marks CiphertextBlob required, so validation lets it through)",
-)
+# Fixed: kms Decrypt/ReEncrypt without CiphertextBlob (optional in botocore's model) answer
+# ValidationException.
 @pytest.mark.parametrize("operation", ["decrypt", "re_encrypt"])
 def test_decrypt_without_ciphertext_is_a_validation_error(ssm_kms, operation):
     kms = ssm_kms.client("kms", config=UNVALIDATED)
@@ -27,11 +24,7 @@ def test_decrypt_without_ciphertext_is_a_validation_error(ssm_kms, operation):
     assert error_code(caught.value) == "ValidationException"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kms UpdateAlias answers InvalidAliasNameException, which is not among UpdateAlias's "
-    "modelled errors (ValidationException or NotFoundException would be)",
-)
+# Fixed: kms UpdateAlias with a malformed name answers NotFoundException (modelled).
 def test_update_alias_with_a_bad_name_answers_a_modelled_error(ssm_kms):
     kms = ssm_kms.client("kms")
     key_id = kms.create_key()["KeyMetadata"]["KeyId"]
