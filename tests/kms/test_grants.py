@@ -141,3 +141,25 @@ def test_create_grant_refuses_aliases(kms, key):
     with pytest.raises(ClientError) as caught:
         kms.create_grant(KeyId="alias/g", GranteePrincipal=GRANTEE, Operations=["Decrypt"])
     assert caught.value.response["Error"] == {"Code": "NotFoundException", "Message": "Invalid keyId alias/g"}
+
+
+def test_a_grant_lets_its_grantee_use_the_key_and_retire_it(ssm_kms, kms, key):
+    alice = ssm_kms.principal("alice")  # no identity policy at all
+    alice_kms = alice.session().client("kms")
+    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"p", EncryptionContext={"app": "a"})["CiphertextBlob"]
+    with pytest.raises(ClientError) as caught:
+        alice_kms.decrypt(CiphertextBlob=blob, EncryptionContext={"app": "a"})
+    assert caught.value.response["Error"]["Code"] == "AccessDeniedException"
+    out = kms.create_grant(
+        KeyId=key["KeyId"], GranteePrincipal=alice.arn, RetiringPrincipal=alice.arn,
+        Operations=["Decrypt"], Constraints={"EncryptionContextSubset": {"app": "a"}},
+    )
+    assert alice_kms.decrypt(CiphertextBlob=blob, EncryptionContext={"app": "a"})["Plaintext"] == b"p"
+    other = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"p", EncryptionContext={"app": "b"})["CiphertextBlob"]
+    with pytest.raises(ClientError) as caught:
+        alice_kms.decrypt(CiphertextBlob=other, EncryptionContext={"app": "b"})
+    assert caught.value.response["Error"]["Code"] == "AccessDeniedException"
+    # The retiring principal needs no policy to retire the grant.
+    alice_kms.retire_grant(GrantToken=out["GrantToken"])
+    with pytest.raises(ClientError):
+        alice_kms.decrypt(CiphertextBlob=blob, EncryptionContext={"app": "a"})
