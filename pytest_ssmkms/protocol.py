@@ -14,6 +14,7 @@ import binascii
 import io
 import json
 import math
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -28,6 +29,8 @@ Decoder = Callable[[Any, str], Any]
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_NESTING = 64
+# A JSON escape of a UTF-16 surrogate (\ud800-\udfff); paired ones are fine, lone ones are not.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
 
 
 class _RawBody(io.BytesIO):
@@ -73,6 +76,8 @@ def decode_request(operation: OperationModel, body: bytes | str | None) -> dict[
         and _depth_exceeds(raw, MAX_NESTING)
     ):
         raise SerializationException(f"The request body is nested deeper than {MAX_NESTING} levels.")
+    if isinstance(body, bytes) and b"\\u" in body and _SURROGATE_ESCAPE.search(body):
+        _refuse_lone_surrogates(raw, "")
     decoder = _decoder_for(operation)
     if decoder is None:
         return raw
@@ -85,6 +90,28 @@ class _RequestTooLarge(AwsError):
 
     def __init__(self, size: int) -> None:
         super().__init__(f"Request body of {size} bytes exceeds the limit of {MAX_BODY_BYTES} bytes.")
+
+
+def _refuse_lone_surrogates(value: Any, path: str) -> None:
+    """A string with a lone surrogate (``"\\ud800"`` in the JSON) has no UTF-8 form: every
+    service would fail on it, so it is refused here, once, naming the member.
+
+    Real AWS's answer is not documented; a SerializationException is what its JSON front end
+    gives for text it cannot read, and it keeps such strings out of handlers and the trail."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise SerializationException(
+                f"Member {path or '(body)'} is not valid Unicode: it holds a lone UTF-16 surrogate."
+            ) from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_lone_surrogates(key, f"{path}.(key)" if path else "(key)")
+            _refuse_lone_surrogates(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_lone_surrogates(item, f"{path}[{index}]")
 
 
 def _depth_exceeds(value: Any, limit: int) -> bool:

@@ -174,3 +174,45 @@ def test_concurrent_key_creation_gives_distinct_keys_all_listed(ssm_kms):
     assert len(set(created)) == THREADS * 5
     listed = {k["KeyId"] for page in kms.get_paginator("list_keys").paginate() for k in page["Keys"]}
     assert set(created) <= listed
+
+
+def test_reads_while_the_key_flips_state_are_right_or_refused(ssm_kms):
+    # A read races DisableKey/EnableKey: it returns the value as written or a clean
+    # InvalidKeyId, never a wrong value or an internal failure.
+    ssm, kms = boto3.client("ssm"), boto3.client("kms")
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    ssm.put_parameter(Name="/race/flip", Value="the value", Type="SecureString", KeyId=key)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def work(index: int) -> None:
+        client = ssm_kms.client("kms" if index == 0 else "ssm")
+        for round_ in range(ROUNDS):
+            if index == 0:
+                (client.disable_key if round_ % 2 == 0 else client.enable_key)(KeyId=key)
+                continue
+            try:
+                value = client.get_parameter(Name="/race/flip", WithDecryption=True)["Parameter"]["Value"]
+                outcome = "ok" if value == "the value" else f"WRONG {value!r}"
+            except ClientError as error:
+                outcome = error.response["Error"]["Code"]
+            with lock:
+                outcomes.append(outcome)
+
+    run_together(work)
+    assert set(outcomes) <= {"ok", "InvalidKeyId"}, outcomes
+    assert len(outcomes) == (THREADS - 1) * ROUNDS
+
+
+def test_first_calls_in_many_regions_at_once_each_get_one_backend(ssm_kms):
+    regions = ["us-east-1", "eu-west-1", "ap-south-1", "sa-east-1"]
+
+    def work(index: int) -> None:
+        ssm = ssm_kms.client("ssm", region_name=regions[index % len(regions)])
+        ssm.put_parameter(Name=f"/region/{index}", Value=str(index), Type="String")
+
+    run_together(work)
+    for offset, region in enumerate(regions):
+        ssm = ssm_kms.client("ssm", region_name=region)
+        names = sorted(p["Name"] for p in ssm.describe_parameters()["Parameters"])
+        assert names == sorted(f"/region/{i}" for i in range(THREADS) if i % len(regions) == offset)

@@ -33,11 +33,9 @@ def test_update_alias_with_a_bad_name_answers_a_modelled_error(ssm_kms):
     assert error_code(caught.value) in allowed_error_codes("kms", "UpdateAlias")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="trail report section keeps lone surrogates from request names; xdist cannot send "
-    "the report (UnicodeEncodeError) and the worker dies with INTERNALERROR",
-)
+# Fixed: the trail's report section kept lone surrogates from request names, so xdist could
+# not send the report (UnicodeEncodeError) and the worker died with INTERNALERROR. The protocol
+# layer now refuses strings with lone surrogates before they reach handlers or the trail.
 def test_failing_test_with_a_surrogate_name_is_reported_under_xdist(pytester):
     pytester.makepyfile(
         """

@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSPreparedRequest
+from botocore.exceptions import ClientError
 
 from pytest_ssmkms import mock_ssm_kms
 from pytest_ssmkms.interception import before_send
+from tests.reliability.support import UNVALIDATED
 
 AUTH = (
     "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/{service}/aws4_request, "
@@ -102,7 +104,9 @@ CASES: list[tuple[str, str, str, bytes, str]] = [
     ("utf16-bom", "ssm", "GetParameter", '{"Name": "/a"}'.encode("utf-16"), "ParameterNotFound"),
     ("nul-bytes", "kms", "Encrypt", b"\x00" * 1024, "SerializationException"),
     ("invalid-utf8", "ssm", "GetParameter", b'{"Name": "\xff\xfe"}', "SerializationException"),
-    ("lone-surrogate-escape", "ssm", "GetParameter", b'{"Name": "\\ud800"}', "ValidationException"),
+    ("lone-surrogate-escape", "ssm", "GetParameter", b'{"Name": "\\ud800"}', "SerializationException"),
+    ("lone-surrogate-in-map-key", "kms", "Encrypt", b'{"KeyId": "alias/a", "Plaintext": "YQ==", "EncryptionContext": {"\\uDC00": "v"}}', "SerializationException"),
+    ("paired-surrogates-are-fine", "ssm", "GetParameter", b'{"Name": "\\ud83d\\ude00"}', "ValidationException"),
     ("unknown-operation", "ssm", "NoSuchOperation", b"{}", "UnknownOperationException"),
     ("unknown-kms-operation", "kms", "FlyToTheMoon", b'{"KeyId": "x"}', "UnknownOperationException"),
 ]
@@ -158,6 +162,26 @@ def test_unknown_target_on_a_mocked_endpoint_is_a_400(service, target):
     with mock_ssm_kms() as aws:
         response = send(service, "GetParameter", b"{}", target=target)
         assert_clear_400(response, "UnknownOperationException")
+        still_works(aws)
+
+
+@pytest.mark.parametrize(
+    ("service", "call"),
+    [
+        ("ssm", lambda c: c.put_parameter(Name="/s", Value="ab\ud800cd", Type="SecureString")),
+        ("ssm", lambda c: c.put_parameter(Name="/s", Value="\udfff", Type="SecureString", Tier="Advanced")),
+        ("kms", lambda c: c.encrypt(KeyId="alias/aws/ssm", Plaintext=b"x", EncryptionContext={"a\ud800": "b"})),
+        ("kms", lambda c: c.generate_data_key(KeyId="alias/aws/ssm", NumberOfBytes=8, EncryptionContext={"a": "\udc00"})),
+    ],
+)
+def test_lone_surrogates_through_boto3_are_a_400(service, call):
+    # botocore sends a lone surrogate as a JSON escape; no UTF-8 form exists for it, so
+    # handlers that encode values or encryption contexts used to fail with InternalFailure.
+    with mock_ssm_kms() as aws:
+        with pytest.raises(ClientError) as caught:
+            call(aws.client(service, config=UNVALIDATED))
+        assert caught.value.response["Error"]["Code"] == "SerializationException"
+        assert "lone UTF-16 surrogate" in caught.value.response["Error"]["Message"]
         still_works(aws)
 
 
