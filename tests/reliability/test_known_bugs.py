@@ -53,3 +53,52 @@ def test_failing_test_with_a_surrogate_name_is_reported_under_xdist(pytester):
     result = pytester.runpytest_subprocess("-n", "1", "-p", "no:cacheprovider")
     assert "INTERNALERROR" not in result.stdout.str()
     result.assert_outcomes(failed=1)
+
+
+DEEP_LIST = "[" * 4096
+DEEP_OBJECT = '{"a":' * 20_000 + "1" + "}" * 20_000
+DEEP_CONDITION = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, '
+    '"Action": "kms:*", "Resource": "*", "Condition": {"StringEquals": '
+    + '{"a":' * 500 + '"x"' + "}" * 500
+    + "}}]}"
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="JSON documents inside members are parsed without a depth guard: a deeply nested "
+    "Policy (CreateKey, PutKeyPolicy) or Policies (PutParameter) raises RecursionError -> InternalFailure",
+)
+@pytest.mark.parametrize(
+    ("service", "operation", "params"),
+    [
+        ("kms", "create_key", {"Policy": DEEP_LIST}),
+        ("kms", "create_key", {"Policy": DEEP_OBJECT}),
+        ("kms", "create_key", {"Policy": DEEP_CONDITION}),
+        ("kms", "put_key_policy", {"PolicyName": "default", "Policy": DEEP_OBJECT}),
+        ("kms", "put_key_policy", {"PolicyName": "default", "Policy": DEEP_CONDITION}),
+        ("ssm", "put_parameter", {"Name": "/deep", "Value": "v", "Type": "String", "Tier": "Advanced", "Policies": DEEP_LIST}),
+    ],
+    ids=["create-key-list", "create-key-object", "create-key-condition", "put-policy-object", "put-policy-condition", "ssm-policies-list"],
+)
+def test_deeply_nested_policy_documents_are_a_clear_error(ssm_kms, service, operation, params):
+    client = ssm_kms.client(service)
+    if operation == "put_key_policy":
+        params = {**params, "KeyId": ssm_kms.client("kms").create_key()["KeyMetadata"]["KeyId"]}
+    with pytest.raises(ClientError) as caught:
+        getattr(client, operation)(**params)
+    model_name = "".join(part.title() for part in operation.split("_"))
+    assert error_code(caught.value) in allowed_error_codes(service, model_name)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ssm_kms.principal() with a deeply nested policy raises RecursionError instead of "
+    "PluginUsageError naming the policy",
+)
+def test_principal_with_a_deeply_nested_policy_is_a_usage_error(ssm_kms):
+    from pytest_ssmkms import PluginUsageError
+
+    with pytest.raises(PluginUsageError):
+        ssm_kms.principal("deep", DEEP_CONDITION)
