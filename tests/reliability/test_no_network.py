@@ -135,3 +135,14 @@ def test_credential_lookup_inside_the_mock_never_reaches_instance_metadata(socke
         ssm.put_parameter(Name="/creds", Value="v", Type="String")
         assert ssm.get_parameter(Name="/creds")["Parameter"]["Value"] == "v"
     assert socket_guard == []
+
+
+def test_custom_endpoints_are_answered_in_memory_too(socket_guard, ssm_kms):
+    # Code under test pointed at LocalStack or a VPC endpoint is still answered by the mock.
+    for url in ("http://127.0.0.1:4566", "https://vpce-0123.ssm.us-east-1.vpce.amazonaws.com"):
+        ssm = boto3.client("ssm", endpoint_url=url)
+        ssm.put_parameter(Name="/endpoint", Value=url, Type="String", Overwrite=True)
+        assert ssm.get_parameter(Name="/endpoint")["Parameter"]["Value"] == url
+    kms = boto3.client("kms", endpoint_url="http://localhost:4566")
+    assert kms.list_keys()["Keys"] == []
+    assert socket_guard == []
