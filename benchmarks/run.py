@@ -28,6 +28,7 @@ import base64
 import gc
 import io
 import json
+import os
 import statistics
 import sys
 import time
@@ -340,9 +341,7 @@ def whole_test_cost(ours: Ours, moto: Moto | None, iterations: int) -> dict[str,
             boto3.client("ssm").put_parameter(Name="/first", Value="v", Type="String")
 
     def with_floor() -> None:
-        client = boto3.client(
-            "ssm", region_name=REGION, aws_access_key_id=FAKE_KEY, aws_secret_access_key=FAKE_SECRET
-        )
+        client = boto3.client("ssm")  # credentials and region from the environment, as in a mock
         client.meta.events.register("before-send.ssm", _floor_hook(_canned_bodies()))
         client.put_parameter(Name="/first", Value="v", Type="String")
 
@@ -364,6 +363,79 @@ def whole_test_cost(ours: Ours, moto: Moto | None, iterations: int) -> dict[str,
         for name, run in candidates.items():
             samples[name].values.append(time_round(run, 1))
     return samples
+
+
+_SUITE_HEADER = f"""
+import io, os
+import boto3
+import pytest
+from botocore.awsrequest import AWSResponse
+
+
+class _Raw(io.BytesIO):
+    def stream(self, **_):
+        yield self.read()
+
+
+def _canned(request, **_):
+    return AWSResponse(request.url, 200, {{"x-amzn-RequestId": "r"}}, _Raw(b'{{"Version": 1}}'))
+
+
+os.environ.update(AWS_ACCESS_KEY_ID="{FAKE_KEY}", AWS_SECRET_ACCESS_KEY="{FAKE_SECRET}",
+                  AWS_DEFAULT_REGION="{REGION}")  # as the mock sets them
+
+
+def _floor_client():
+    client = boto3.client("ssm")
+    client.meta.events.register("before-send.ssm", _canned)
+    return client
+"""
+
+
+def pytest_suite_cost(tests: int, repeats: int) -> dict[str, float]:
+    """Seconds per test of real pytest runs: tests that each make a client and one PutParameter,
+    with the ``ssm_kms`` fixture, and the same tests answered by the canned hook with the
+    plugin switched off (``-p no:...``). Suites of ``tests`` and ``2 * tests`` tests are run
+    and the per-test cost is the slope, so pytest's (and the plugin's) start-up cancels out."""
+    import resource
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    def body(name: str, count: int) -> str:
+        if name == "ssmkms":
+            test = "def test_{i}(ssm_kms):\n    boto3.client('ssm')"
+        else:
+            test = "def test_{i}():\n    _floor_client()"
+        call = ".put_parameter(Name='/first', Value='v', Type='String')\n"
+        return "".join("\n" + test.format(i=i) + call for i in range(count))
+
+    flags = {"ssmkms": [], "floor": ["-p", "no:ssm_kms", "-p", "no:ssm_kms_trail"]}
+
+    def run_suite(name: str, count: int, tmp: str) -> float:
+        folder = Path(tmp, f"{name}{count}")
+        folder.mkdir()
+        (folder / f"test_{name}_{count}.py").write_text(_SUITE_HEADER + body(name, count))
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                   "-p", "no:xdist", *flags[name], str(folder)]
+        best = float("inf")
+        for _ in range(repeats):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True, cwd=folder)
+            wall = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if done.returncode != 0:
+                raise RuntimeError(f"{name} suite failed:\n{done.stdout[-2000:]}")
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            best = min(best, cpu if TIMER is time.process_time else wall)
+        return best
+
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in flags:
+            out[name] = (run_suite(name, 2 * tests, tmp) - run_suite(name, tests, tmp)) / tests
+    return out
 
 
 def by_path_cost(engine: Ours | Moto, sizes: tuple[int, ...], count: int) -> dict[int, float | str]:
@@ -474,6 +546,11 @@ def main(argv: list[str] | None = None) -> int:
     TIMER = time.perf_counter if args.timer == "wall" else time.process_time
     rounds, count, iterations = (3, 100, 15) if args.quick else (7, 300, 40)
 
+    # Fake credentials in the environment, as each mock sets them while active: the floor's
+    # clients are then made exactly like the mocked ones. Nothing here reaches AWS.
+    os.environ.update(
+        AWS_ACCESS_KEY_ID=FAKE_KEY, AWS_SECRET_ACCESS_KEY=FAKE_SECRET, AWS_DEFAULT_REGION=REGION
+    )
     # Built first: the floor must not carry any handler the plugin or moto installs.
     floor_ssm, floor_kms = floor_clients()
     floor = Workload(
@@ -540,6 +617,14 @@ def main(argv: list[str] | None = None) -> int:
         "(median; target < 10 ms)",
         ["engine", "median", "best"],
         [[name, ms(s.median), ms(s.best)] for name, s in whole.items()],
+    )
+    suite_size = 100 if args.quick else 200
+    suite = pytest_suite_cost(suite_size, 2 if args.quick else 3)
+    print(
+        f"  through pytest (slope over {suite_size} and {2 * suite_size} tests, per test): "
+        f"ssm_kms fixture {ms(suite['ssmkms']).strip()}, plugin off with the canned hook "
+        f"{ms(suite['floor']).strip()}: the fixture adds "
+        f"{ms(suite['ssmkms'] - suite['floor']).strip()} per test"
     )
 
     sizes = (100, 1_000, 10_000)
