@@ -55,10 +55,28 @@ class PluginInternalError(AwsError):
     code = "InternalFailure"
 
     def __init__(self, service: str, operation: str, exc: BaseException) -> None:
+        # The exception's own text is left out: it can quote the value being worked on (a
+        # plaintext, a parameter value), and this message reaches the trail and the caller.
+        # The exception itself stays on the raw call (trail.calls[i].error.__cause__).
         super().__init__(
             f"pytest-ssmkms failed while answering {service} {operation}: "
-            f"{type(exc).__name__}: {exc}. This is a bug in the plugin; please report it."
+            f"{type(exc).__name__} at {_plugin_location(exc)}. This is a bug in the plugin; "
+            "please report it."
         )
+        self.__cause__ = exc
+
+
+def _plugin_location(exc: BaseException) -> str:
+    """``pytest_ssmkms/kms/ops_crypto.py:117 in decrypt``: the innermost frame of the plugin."""
+    found = "an unknown place"
+    tb = exc.__traceback__
+    while tb is not None:
+        path = tb.tb_frame.f_code.co_filename.replace("\\", "/")
+        marker = path.rfind("/pytest_ssmkms/")
+        if marker >= 0:
+            found = f"{path[marker + 1:]}:{tb.tb_lineno} in {tb.tb_frame.f_code.co_name}"
+        tb = tb.tb_next
+    return found
 
 
 class SerializationException(AwsError):

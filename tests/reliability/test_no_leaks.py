@@ -210,3 +210,24 @@ def test_pytest_failure_report_holds_no_secret(pytester):
     assert "GetParameter" in output  # the trail section is in the report
     assert find_secrets(output, [value]) == []
     assert find_secrets(trail_file.read_text(), [value]) == []
+
+
+def test_an_internal_error_never_quotes_the_value_it_failed_on(ssm_kms, monkeypatch):
+    # A plugin bug whose exception text quotes the secret (int(value), f"bad {value}") is
+    # answered as InternalFailure naming the exception type and place, not its text.
+    from pytest_ssmkms.ssm import handlers
+
+    value = f"internal-{uuid.uuid4().hex}"
+
+    def broken(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+        raise ValueError(f"cannot store {params['Value']}")
+
+    monkeypatch.setitem(handlers.OPERATIONS, "PutParameter", broken)
+    with pytest.raises(ClientError) as caught:
+        boto3.client("ssm").put_parameter(Name="/broken", Value=value, Type="SecureString")
+    error = caught.value.response["Error"]
+    assert error["Code"] == "InternalFailure"
+    assert "ValueError at pytest_ssmkms/" in error["Message"]
+    assert find_secrets(error["Message"] + json.dumps(list(ssm_kms.trail)), [value]) == []
+    cause = ssm_kms.trail.calls[-1].error.__cause__  # the raw call keeps it for maintainers
+    assert isinstance(cause, ValueError) and value in str(cause)
