@@ -23,7 +23,7 @@ Event = dict[str, Any]
 
 def events_from_lookup(cloudtrail: Any, **lookup: Any) -> list[Event]:
     """Every event LookupEvents returns (all pages), as CloudTrail event dicts."""
-    events = []
+    events: list[Event] = []
     for page in cloudtrail.get_paginator("lookup_events").paginate(**lookup):
         events.extend(json.loads(e["CloudTrailEvent"]) for e in page["Events"])
     return events
