@@ -29,8 +29,9 @@ Decoder = Callable[[Any, str], Any]
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_NESTING = 64
-# A JSON escape of a UTF-16 surrogate (\ud800-\udfff); paired ones are fine, lone ones are not.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+# A UTF-16 surrogate (U+D800-U+DFFF), as a JSON escape or as the bytes json.loads lets through
+# (it decodes with "surrogatepass"); paired escapes are fine, lone surrogates are not.
+_SURROGATE = re.compile(rb"\\u[dD][89abcdefABCDEF]|\xed[\xa0-\xbf]")
 
 
 class _RawBody(io.BytesIO):
@@ -54,13 +55,12 @@ def target_operation(headers: Any) -> tuple[str, str] | None:
     return prefix, operation
 
 
-def decode_request(operation: OperationModel, body: bytes | str | None) -> dict[str, Any]:
+def decode_request(operation: OperationModel, body: Any) -> dict[str, Any]:
     """Parse and type-check a JSON 1.1 request body against the operation's input shape."""
     if body is None or body in (b"", ""):
         raw: Any = {}
     else:
-        if isinstance(body, str):
-            body = body.encode("utf-8")
+        body = _body_bytes(body)
         if len(body) > MAX_BODY_BYTES:
             raise _RequestTooLarge(len(body))
         try:
@@ -76,7 +76,7 @@ def decode_request(operation: OperationModel, body: bytes | str | None) -> dict[
         and _depth_exceeds(raw, MAX_NESTING)
     ):
         raise SerializationException(f"The request body is nested deeper than {MAX_NESTING} levels.")
-    if isinstance(body, bytes) and b"\\u" in body and _SURROGATE_ESCAPE.search(body):
+    if isinstance(body, bytes) and (b"\\u" in body or b"\xed" in body) and _SURROGATE.search(body):
         _refuse_lone_surrogates(raw, "")
     decoder = _decoder_for(operation)
     if decoder is None:
@@ -90,6 +90,24 @@ class _RequestTooLarge(AwsError):
 
     def __init__(self, size: int) -> None:
         super().__init__(f"Request body of {size} bytes exceeds the limit of {MAX_BODY_BYTES} bytes.")
+
+
+def _body_bytes(body: Any) -> bytes:
+    """The body as bytes, whatever a hand-made or custom request carries (botocore gives bytes).
+
+    A file-like body is read up to one byte past the limit; text that cannot be UTF-8 (lone
+    surrogates) is passed through so that JSON parsing refuses it as it refuses other bytes."""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8", "surrogatepass")
+    if isinstance(body, (bytearray, memoryview)):
+        return bytes(body)
+    read = getattr(body, "read", None)
+    if callable(read):
+        data = read(MAX_BODY_BYTES + 1)
+        return data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    raise SerializationException(f"The request body must be JSON text, not {type(body).__name__}.")
 
 
 def _refuse_lone_surrogates(value: Any, path: str) -> None:

@@ -5,6 +5,7 @@ answering ordinary calls afterwards."""
 from __future__ import annotations
 
 import gc
+import io
 import json
 import random
 import tracemalloc
@@ -38,7 +39,7 @@ DEEP = 10_000
 PEAK_BOUND = 64 * MEGABYTE
 
 
-def send(service: str, operation: str, body: bytes, target: str | None = None) -> Any:
+def send(service: str, operation: str, body: Any, target: str | None = None) -> Any:
     headers = {
         "X-Amz-Target": target if target is not None else f"{PREFIXES[service]}.{operation}",
         "Content-Type": "application/x-amz-json-1.1",
@@ -61,7 +62,7 @@ def nested_objects(depth: int) -> bytes:
 
 
 # (id, service, operation, body, expected code)
-CASES: list[tuple[str, str, str, bytes, str]] = [
+CASES: list[tuple[str, str, str, Any, str]] = [
     ("invalid-json", "ssm", "GetParameter", b'{"Name": "/a",', "SerializationException"),
     ("not-json-at-all", "kms", "Encrypt", b"Name=/a&Value=b", "SerializationException"),
     ("json-array", "ssm", "GetParameter", b'[{"Name": "/a"}]', "SerializationException"),
@@ -104,9 +105,18 @@ CASES: list[tuple[str, str, str, bytes, str]] = [
     ("utf16-bom", "ssm", "GetParameter", '{"Name": "/a"}'.encode("utf-16"), "ParameterNotFound"),
     ("nul-bytes", "kms", "Encrypt", b"\x00" * 1024, "SerializationException"),
     ("invalid-utf8", "ssm", "GetParameter", b'{"Name": "\xff\xfe"}', "SerializationException"),
+    ("surrogate-as-utf8-bytes", "ssm", "PutParameter",
+     b'{"Name": "/s", "Type": "SecureString", "Value": "\xed\xa0\x80"}', "SerializationException"),
+    ("hangul-is-fine", "ssm", "GetParameter", '{"Name": "/\ud55c"}'.encode(), "ValidationException"),
     ("lone-surrogate-escape", "ssm", "GetParameter", b'{"Name": "\\ud800"}', "SerializationException"),
     ("lone-surrogate-in-map-key", "kms", "Encrypt", b'{"KeyId": "alias/a", "Plaintext": "YQ==", "EncryptionContext": {"\\uDC00": "v"}}', "SerializationException"),
     ("paired-surrogates-are-fine", "ssm", "GetParameter", b'{"Name": "\\ud83d\\ude00"}', "ValidationException"),
+    ("file-like-body", "ssm", "GetParameter", io.BytesIO(b'{"Name": "/nope"}'), "ParameterNotFound"),
+    ("file-like-huge-body", "ssm", "GetParameter", io.BytesIO(b" " * (3 * MEGABYTE)), "RequestEntityTooLargeException"),
+    ("bytearray-body", "ssm", "GetParameter", bytearray(b'{"Name": "/nope"}'), "ParameterNotFound"),
+    ("text-body", "ssm", "GetParameter", '{"Name": "/nope"}', "ParameterNotFound"),
+    ("text-body-lone-surrogate", "ssm", "GetParameter", '{"Name": "\ud800"}', "SerializationException"),
+    ("not-a-body-at-all", "ssm", "GetParameter", 12345, "SerializationException"),
     ("unknown-operation", "ssm", "NoSuchOperation", b"{}", "UnknownOperationException"),
     ("unknown-kms-operation", "kms", "FlyToTheMoon", b'{"KeyId": "x"}', "UnknownOperationException"),
 ]
