@@ -5,7 +5,7 @@ CloudTrail log file such as the one ``pytest --ssm-kms-trail=PATH`` writes
 (``events_from_file``). ``audit`` returns one line per violation; an empty list passes.
 
     python -m ci_audit.audit artifacts/cloudtrail.json --path /billing/prod/ \\
-        --principal arn:aws:iam::123456789012:user/billing-worker
+        --principal arn:aws:iam::123456789012:user/billing-worker [--tests NODE-ID-PREFIX]
 """
 
 from __future__ import annotations
@@ -76,8 +76,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("file", type=Path)
     parser.add_argument("--path", required=True, help="the only parameter path the app may read")
     parser.add_argument("--principal", action="append", required=True, help="an allowed ARN")
+    parser.add_argument(
+        "--tests",
+        default="",
+        help="audit only the records of tests whose node id starts with this (pytestNodeId)",
+    )
     args = parser.parse_args(argv)
-    problems = audit(events_from_file(args.file), args.path, set(args.principal))
+    events = [
+        event
+        for event in events_from_file(args.file)
+        if (event.get("pytestNodeId") or "").startswith(args.tests)
+    ]
+    problems = audit(events, args.path, set(args.principal))
     for problem in problems:
         print(problem)
     return 1 if problems else 0

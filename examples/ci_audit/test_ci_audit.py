@@ -124,3 +124,6 @@ def test_trail_artifact_of_a_ci_run(pytester):
     # The CI step itself: exit status 0 when clean, 1 with one line per violation.
     assert audit_main([str(artifact), "--path", PATH, "--principal", worker_arn]) == 0
     assert audit_main([str(artifact), "--path", "/other/", "--principal", worker_arn]) == 1
+    # --tests keeps one test's records (none here: no such test, nothing to flag).
+    assert audit_main([str(artifact), "--path", "/other/", "--principal", worker_arn,
+                       "--tests", "test_other_job.py"]) == 0
