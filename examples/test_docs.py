@@ -23,6 +23,8 @@ for _module in pkgutil.walk_packages(pytest_ssmkms.__path__, "pytest_ssmkms."):
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["README.md", "docs/recipes.md", "docs/troubleshooting.md", "docs/fidelity.md", "docs/index.md"]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
+# A file the next Python block needs: <!-- file: NAME --> right before a fenced block.
+FILE = re.compile(r"^<!-- file: (\S+) -->\n```\w*\n(.*?)^```", re.S | re.M)
 
 
 def blocks():
@@ -31,16 +33,24 @@ def blocks():
         if not path.exists():
             continue
         text = path.read_text(encoding="utf-8")
+        files: dict[str, str] = {}
+        position = 0
         for match in BLOCK.finditer(text):
+            for needed in FILE.finditer(text, position, match.start()):
+                files[needed.group(1)] = needed.group(2)
+            position = match.end()
             line = text.count("\n", 0, match.start()) + 1
-            yield pytest.param(match.group(1), id=f"{page}:{line}")
+            yield pytest.param(match.group(1), files, id=f"{page}:{line}")
+            files = {}
 
 
-@pytest.mark.parametrize("source", list(blocks()))
-def test_block(source, pytester):
+@pytest.mark.parametrize(("source", "files"), list(blocks()))
+def test_block(source, files, pytester):
     if not re.search(r"^\s*(async )?def test_", source, re.M):
         compile(source, "<doc block>", "exec")
         return
+    for name, content in files.items():
+        (pytester.path / name).write_text(content, encoding="utf-8")
     pytester.makepyfile(test_doc_block=source)
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-q")
     outcomes = result.parseoutcomes()
