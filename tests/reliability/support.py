@@ -67,7 +67,13 @@ def model(service: str, operation: str) -> OperationModel:
 def allowed_error_codes(service: str, operation: str) -> frozenset[str]:
     """Modelled error codes of the operation plus the front end's."""
     codes = set(FRONT_END_CODES)
-    for shape in model(service, operation).error_shapes:
+    operation_model = model(service, operation)
+    input_members = operation_model.input_shape.members if operation_model.input_shape else {}
+    if service == "kms" and "Marker" in input_members:
+        # KMS answers a bad Marker with InvalidMarkerException on every paginated operation,
+        # though the model lists it for some only (ListKeyPolicies lacks it).
+        codes.add("InvalidMarkerException")
+    for shape in operation_model.error_shapes:
         codes.add(shape.name)
         code = shape.metadata.get("error", {}).get("code")
         if code:
