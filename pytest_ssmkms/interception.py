@@ -189,13 +189,23 @@ def _service_model(service: str) -> ServiceModel:
     return botocore.session.get_session().get_service_model(service)
 
 
-@lru_cache(maxsize=None)
 def operation_model(service: str, operation: str) -> OperationModel | None:
     """The botocore model of an operation, or None for a name the service does not have."""
-    model = _service_model(service)
-    if operation not in model.operation_names:
+    # Only real names reach the cache: the operation comes from a request header, and caching
+    # every unknown name a client sends would let memory grow without bound.
+    if operation not in _operation_names(service):
         return None
-    return model.operation_model(operation)
+    return _known_operation_model(service, operation)
+
+
+@lru_cache(maxsize=None)
+def _operation_names(service: str) -> frozenset[str]:
+    return frozenset(_service_model(service).operation_names)
+
+
+@lru_cache(maxsize=None)
+def _known_operation_model(service: str, operation: str) -> OperationModel:
+    return _service_model(service).operation_model(operation)
 
 
 def _header(headers: Any, name: str) -> str:

@@ -197,3 +197,33 @@ def test_lone_surrogates_through_boto3_are_a_400(service, call):
 
 def test_hook_is_inert_without_a_mock():
     assert send("ssm", "GetParameter", b"not json") is None
+
+
+def test_many_distinct_unknown_operations_do_not_grow_memory(monkeypatch):
+    # Operation names come from a request header: nothing may be remembered per unknown name
+    # (a cache keyed on them would grow with every name a fuzzer or a typo sends).
+    # The trail keeps records by design, and pytest's trail collector keeps even cleared ones
+    # until the test ends (for the failure report): keep it from watching this world.
+    from pytest_ssmkms import interception
+
+    monkeypatch.setattr(interception, "activation_listeners", [])
+    with mock_ssm_kms() as aws:
+        for index in range(200):  # warm up: both models, decoders, the trail's first records
+            send("ssm", f"Warm{index}", b"{}")
+            send("kms", f"Warm{index}", b"{}")
+        aws.trail.clear()
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for index in range(5_000):
+                response = send("kms", f"NoSuchOperation{index:05d}", b"{}")
+                assert response.status_code == 400
+                if index % 500 == 0:
+                    aws.trail.clear()  # records are kept by design; measure everything else
+            aws.trail.clear()
+            gc.collect()
+            grown = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        assert grown < 300_000, f"{grown} bytes kept after 5,000 unknown operation names"
