@@ -102,3 +102,38 @@ def test_principal_with_a_deeply_nested_policy_is_a_usage_error(ssm_kms):
 
     with pytest.raises(PluginUsageError):
         ssm_kms.principal("deep", DEEP_CONDITION)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="trail/elements.py request_converter/response_converter are lru_cache(maxsize=None) "
+    "keyed on the operation name from the request: every unknown name whose record is built "
+    "(failure report, --ssm-kms-trail, lookups) stays in memory",
+)
+def test_building_records_of_many_unknown_operations_keeps_no_memory(monkeypatch):
+    import gc
+    import tracemalloc
+
+    from pytest_ssmkms import interception, mock_ssm_kms
+    from tests.reliability.test_raw_bodies import send
+
+    monkeypatch.setattr(interception, "activation_listeners", [])  # no pytest trail collector
+    with mock_ssm_kms() as aws:
+        for index in range(100):
+            send("kms", f"Warm{index}", b"{}")
+        list(aws.trail)
+        aws.trail.clear()
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for index in range(5_000):
+                send("kms", f"NoSuchOperation{index:05d}", b"{}")
+                if index % 500 == 499:
+                    list(aws.trail)  # build the records, as a report or lookup would
+                    aws.trail.clear()
+            gc.collect()
+            grown = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+    assert grown < 300_000, f"{grown} bytes kept after building 5,000 records of unknown operations"
