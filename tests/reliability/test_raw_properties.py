@@ -79,7 +79,7 @@ def test_any_json_at_any_position_gets_a_fitting_200_or_a_modelled_400(service: 
         bodies = _right(shape, hints, 0) if shape is not None else st.just({})
 
         @settings(max_examples=20, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+                  suppress_health_check=list(HealthCheck))
         @given(body=bodies)
         def answer_is_well_formed(body: dict[str, Any]) -> None:
             response = send(service, operation, json.dumps(body).encode("utf-8"))
