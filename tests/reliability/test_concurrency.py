@@ -216,3 +216,47 @@ def test_first_calls_in_many_regions_at_once_each_get_one_backend(ssm_kms):
         ssm = ssm_kms.client("ssm", region_name=region)
         names = sorted(p["Name"] for p in ssm.describe_parameters()["Parameters"])
         assert names == sorted(f"/region/{i}" for i in range(THREADS) if i % len(regions) == offset)
+
+
+def test_permission_decisions_stay_right_when_principals_race(ssm_kms):
+    # Policies are compiled and condition keys derived lazily and cached: under threads every
+    # decision must still be the one the policies make.
+    admin = boto3.client("ssm")
+    admin.put_parameter(Name="/allowed/p", Value="v", Type="String")
+    admin.put_parameter(Name="/denied/p", Value="v", Type="String")
+    reader = ssm_kms.principal("reader", {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "ssm:GetParameter",
+                       "Resource": "arn:aws:ssm:*:*:parameter/allowed/*"}],
+    })
+    writer = ssm_kms.principal("writer", {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "ssm:PutParameter",
+                       "Resource": "arn:aws:ssm:*:*:parameter/denied/*",
+                       "Condition": {"StringEquals": {"aws:username": "writer"}}}],
+    })
+    wrong: list[str] = []
+
+    def work(index: int) -> None:
+        ssm = (reader if index % 2 else writer).client("ssm")
+        for round_ in range(ROUNDS):
+            for name, operation, allowed in (
+                ("/allowed/p", "get", index % 2 == 1),
+                ("/denied/p", "get", False),
+                ("/denied/p", "put", index % 2 == 0),
+                ("/allowed/p", "put", False),
+            ):
+                try:
+                    if operation == "get":
+                        ssm.get_parameter(Name=name)
+                    else:
+                        ssm.put_parameter(Name=name, Value=f"{index}-{round_}", Type="String", Overwrite=True)
+                    outcome = True
+                except ClientError as error:
+                    assert error.response["Error"]["Code"] == "AccessDeniedException"
+                    outcome = False
+                if outcome != allowed:
+                    wrong.append(f"thread {index} {operation} {name}: {'allowed' if outcome else 'denied'}")
+
+    run_together(work)
+    assert wrong == []
