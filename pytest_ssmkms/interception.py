@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import uuid
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -146,6 +147,16 @@ def _answer(
     else:
         assert target is not None
         operation = target[1]
+    try:
+        return _respond(world, request, service, operation)
+    except AwsError as error:
+        return _error_response(request, error, str(uuid.uuid4()))
+    except Exception as exc:  # a bug outside the handler (context, decoding, encoding): still a 400
+        internal = PluginInternalError(service, operation, exc)
+        return _error_response(request, internal, str(uuid.uuid4()))
+
+
+def _respond(world: World, request: AWSPreparedRequest, service: str, operation: str) -> AWSResponse:
     access_key, region = _signature_scope(request.headers)
     caller = world.caller_for(access_key)
     region = region or _region_from_url(request.url) or world.settings.region

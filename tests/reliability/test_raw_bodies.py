@@ -227,3 +227,39 @@ def test_many_distinct_unknown_operations_do_not_grow_memory(monkeypatch):
         finally:
             tracemalloc.stop()
         assert grown < 300_000, f"{grown} bytes kept after 5,000 unknown operation names"
+
+
+def _returns_unencodable(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+    return {"Parameter": {"Name": object()}}
+
+
+def _raises(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+    raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize("where", ["handler-raises", "result-not-encodable", "context-fails", "decoder-fails"])
+def test_a_plugin_bug_anywhere_is_a_400_not_a_traceback(monkeypatch, where):
+    from pytest_ssmkms import protocol
+    from pytest_ssmkms.backend import World
+    from pytest_ssmkms.ssm import handlers
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    with mock_ssm_kms() as aws:
+        ssm = aws.client("ssm")
+        with monkeypatch.context() as patch:
+            if where == "handler-raises":
+                patch.setitem(handlers.OPERATIONS, "GetParameter", _raises)
+            elif where == "result-not-encodable":
+                patch.setitem(handlers.OPERATIONS, "GetParameter", _returns_unencodable)
+            elif where == "context-fails":
+                patch.setattr(World, "context", broken)
+            else:
+                patch.setattr(protocol, "decode_request", broken)
+            with pytest.raises(ClientError) as caught:
+                ssm.get_parameter(Name="/x")
+        assert caught.value.response["Error"]["Code"] == "InternalFailure"
+        assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        assert "RuntimeError" in caught.value.response["Error"]["Message"] or where == "result-not-encodable"
+        still_works(aws)
