@@ -142,8 +142,8 @@ def test_building_records_of_many_unknown_operations_keeps_no_memory(monkeypatch
 @pytest.mark.xfail(
     strict=True,
     reason="clock.advance() past year 9999 raises OverflowError after adding the offset, so the "
-    "clock stays broken: every later call raises OverflowError out of the before-send hook "
-    "(world.context reads the clock outside the hook's error handling)",
+    "clock stays broken: every later call fails (InternalFailure since the hook catches it; "
+    "before that an OverflowError out of the before-send hook)",
 )
 def test_an_advance_out_of_range_leaves_the_mock_working(ssm_kms):
     with pytest.raises((OverflowError, ValueError)):
