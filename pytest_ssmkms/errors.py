@@ -79,6 +79,12 @@ def _plugin_location(exc: BaseException) -> str:
     return found
 
 
+class InvalidSignatureException(AwsError):
+    """A request whose signature scope AWS cannot accept (checked before any service runs)."""
+
+    code = "InvalidSignatureException"
+
+
 class SerializationException(AwsError):
     """A request body that is not the JSON object the operation takes."""
 

@@ -22,7 +22,12 @@ from botocore.credentials import Credentials
 from botocore.model import OperationModel, ServiceModel
 
 from pytest_ssmkms import protocol
-from pytest_ssmkms.errors import AwsError, PluginInternalError, UnmockedServiceError
+from pytest_ssmkms.errors import (
+    AwsError,
+    InvalidSignatureException,
+    PluginInternalError,
+    UnmockedServiceError,
+)
 
 if TYPE_CHECKING:
     from pytest_ssmkms.backend import World
@@ -36,6 +41,8 @@ TARGET_PREFIXES = {
 MOCKED_SERVICES = frozenset(TARGET_PREFIXES.values())
 
 _CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/")
+# botocore's own rule for region names (botocore.utils.validate_region_name).
+_VALID_REGION = re.compile(r"(?![0-9]+$)(?!-)[a-zA-Z0-9-]{1,63}(?<!-)")
 _HOST_REGION = re.compile(r"^https?://[a-z0-9-]+\.([a-z0-9-]+)\.amazonaws\.com")
 
 _install_lock = threading.Lock()
@@ -158,6 +165,11 @@ def _answer(
 
 def _respond(world: World, request: AWSPreparedRequest, service: str, operation: str) -> AWSResponse:
     access_key, region = _signature_scope(request.headers)
+    if region is not None and not _VALID_REGION.fullmatch(region):
+        # botocore refuses such region names client-side; only a hand-made request has one.
+        raise InvalidSignatureException(
+            f"Credential should be scoped to a valid region, not '{region[:64]}'."
+        )
     caller = world.caller_for(access_key)
     region = region or _region_from_url(request.url) or world.settings.region
     user_agent = _header(request.headers, "User-Agent")

@@ -263,3 +263,24 @@ def test_a_plugin_bug_anywhere_is_a_400_not_a_traceback(monkeypatch, where):
         assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
         assert "RuntimeError" in caught.value.response["Error"]["Message"] or where == "result-not-encodable"
         still_works(aws)
+
+
+@pytest.mark.parametrize(
+    "region", ["\u00e9\u00e9", "r" * 64, "-east", "us_east_1", "1234"]
+)
+def test_a_signature_scoped_to_an_impossible_region_is_a_400(region):
+    # botocore refuses these region names; a hand-made request with one used to reach the
+    # handlers (a non-ASCII region crashed KMS's ciphertext header with InternalFailure).
+    with mock_ssm_kms() as aws:
+        request = AWSPreparedRequest(
+            "POST",
+            URLS["ssm"],
+            {
+                "X-Amz-Target": "AmazonSSM.PutParameter",
+                "Authorization": f"AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/{region}/ssm/aws4_request",
+            },
+            b'{"Name": "/x", "Value": "v", "Type": "SecureString"}',
+            stream_output=False,
+        )
+        assert_clear_400(before_send(request, event_name="before-send.ssm.PutParameter"), "InvalidSignatureException")
+        still_works(aws)
