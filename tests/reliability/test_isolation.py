@@ -167,3 +167,39 @@ def test_the_generated_suite_detects_a_leak(pytester, outside_environment):
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-q")
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) > len(FAILING)
+
+
+SCOPED_MODULE = '''
+import boto3
+from botocore.exceptions import ClientError
+
+
+def names():
+    return sorted(p["Name"] for p in boto3.client("ssm").describe_parameters()["Parameters"])
+
+
+def test_1_module_world_starts_empty(ssm_kms_module):
+    assert names() == []
+    boto3.client("ssm").put_parameter(Name="/m/shared", Value="{tag}", Type="String")
+
+
+def test_2_function_world_inside_is_fresh(ssm_kms):
+    assert names() == []
+    boto3.client("ssm").put_parameter(Name="/m/shared", Value="function", Type="String")
+    boto3.client("ssm").put_parameter(Name="/m/function-only", Value="x", Type="String")
+
+
+def test_3_module_world_resumes_untouched(ssm_kms_module):
+    assert names() == ["/m/shared"]
+    got = boto3.client("ssm").get_parameter(Name="/m/shared")["Parameter"]
+    assert (got["Value"], got["Version"]) == ("{tag}", 1)
+'''
+
+
+def test_module_scoped_worlds_are_per_module_and_function_worlds_nest_cleanly(pytester):
+    pytester.makepyfile(
+        test_scoped_a=SCOPED_MODULE.replace("{tag}", "module-a"),
+        test_scoped_b=SCOPED_MODULE.replace("{tag}", "module-b"),
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-q")
+    result.assert_outcomes(passed=6)
