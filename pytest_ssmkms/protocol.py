@@ -9,7 +9,6 @@ base64 strings and ``datetime``s epoch floats, which is what botocore's parser e
 
 from __future__ import annotations
 
-import base64
 import binascii
 import io
 import json
@@ -63,10 +62,7 @@ def decode_request(operation: OperationModel, body: Any) -> dict[str, Any]:
         body = _body_bytes(body)
         if len(body) > MAX_BODY_BYTES:
             raise _RequestTooLarge(len(body))
-        try:
-            raw = json.loads(body)
-        except (ValueError, RecursionError) as exc:
-            raise SerializationException(f"The request body is not valid JSON: {exc}") from None
+        raw = _load_json(body)
     if not isinstance(raw, dict):
         raise SerializationException("The request body must be a JSON object.")
     # Depth can only exceed the limit if the body has that many brackets: skip the walk otherwise.
@@ -83,6 +79,30 @@ def decode_request(operation: OperationModel, body: Any) -> dict[str, Any]:
         return raw
     result: dict[str, Any] = decoder(raw, "")
     return result
+
+
+def _load_json(body: bytes) -> Any:
+    """``json.loads(body)``, with a direct path for what botocore sends (UTF-8 text of one
+    object): the C scanner without json's Python layers (encoding detection, ``decode``,
+    ``raw_decode``). Anything else, or any failure, goes through ``json.loads`` itself, so
+    the result and every error message are json's own."""
+    if body[:1] == b"{" and body[1:2] != b"\x00":  # json.detect_encoding would say UTF-8
+        try:
+            text = body.decode("utf-8", "surrogatepass")
+            value, end = _SCAN_ONCE(text, 0)
+            if end == len(text) or _JSON_SPACE(text, end).end() == len(text):
+                return value
+        except (ValueError, RecursionError, StopIteration):
+            pass  # json.loads raises its own error below
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise SerializationException(f"The request body is not valid JSON: {exc}") from None
+
+
+# The scanner json.loads itself ends in (C when available) and its whitespace rule.
+_SCAN_ONCE: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+_JSON_SPACE: Callable[[str, int], re.Match[str]] = json.decoder.WHITESPACE.match  # type: ignore[attr-defined]
 
 
 class _RequestTooLarge(AwsError):
@@ -152,40 +172,69 @@ def _decoder_for(operation: OperationModel) -> Decoder | None:
     return _shape_decoder(shape)
 
 
+# A member whose decoded value is the JSON value itself, accepted as is when its exact type
+# is one of these (json.loads gives exact types); anything else goes to the member's decoder,
+# which accepts it or raises (bool is never an integer, floats must be finite).
+_PLAIN_TYPES: dict[str, frozenset[type]] = {
+    "string": frozenset({str}),
+    "boolean": frozenset({bool}),
+    "integer": frozenset({int}),
+    "long": frozenset({int}),
+    "float": frozenset({int}),
+    "double": frozenset({int}),
+}
+_NONE: frozenset[type] = frozenset()
+Member = tuple[frozenset[type], Decoder]
+
+
+def _member(shape: Shape) -> Member:
+    return _PLAIN_TYPES.get(shape.type_name, _NONE), _shape_decoder(shape)
+
+
 @lru_cache(maxsize=None)
 def _shape_decoder(shape: Shape) -> Decoder:
     kind = shape.type_name
     if kind == "structure":
-        members = {name: _shape_decoder(member) for name, member in shape.members.items()}
+        members = {name: _member(member) for name, member in shape.members.items()}
 
         def decode_structure(value: Any, path: str) -> Any:
             if not isinstance(value, dict):
                 raise _type_error(path, "structure", value)
             out: dict[str, Any] = {}
             for name, item in value.items():
-                decode = members.get(name)
+                entry = members.get(name)
                 # Unknown members are ignored, as AWS's JSON services do.
-                if decode is not None and item is not None:
-                    out[name] = decode(item, f"{path}.{name}" if path else name)
+                if entry is None or item is None:
+                    continue
+                if type(item) in entry[0]:
+                    out[name] = item
+                else:
+                    out[name] = entry[1](item, f"{path}.{name}" if path else name)
             return out
 
         return decode_structure
     if kind == "list":
-        decode_member = _shape_decoder(shape.member)
+        plain, decode_member = _member(shape.member)
 
         def decode_list(value: Any, path: str) -> Any:
             if not isinstance(value, list):
                 raise _type_error(path, "list", value)
-            return [decode_member(item, f"{path}[{i}]") for i, item in enumerate(value)]
+            return [
+                item if type(item) in plain else decode_member(item, f"{path}[{i}]")
+                for i, item in enumerate(value)
+            ]
 
         return decode_list
     if kind == "map":
-        decode_value = _shape_decoder(shape.value)
+        plain, decode_value = _member(shape.value)
 
         def decode_map(value: Any, path: str) -> Any:
             if not isinstance(value, dict):
                 raise _type_error(path, "map", value)
-            return {str(k): decode_value(v, f"{path}.{k}") for k, v in value.items()}
+            return {
+                str(k): v if type(v) in plain else decode_value(v, f"{path}.{k}")
+                for k, v in value.items()
+            }
 
         return decode_map
     if kind == "blob":
@@ -217,7 +266,8 @@ def _decode_blob(value: Any, path: str) -> bytes:
     if not isinstance(value, str):
         raise _type_error(path, "blob", value)
     try:
-        return base64.b64decode(value, validate=True)
+        # base64.b64decode(value, validate=True) without its Python layers.
+        return binascii.a2b_base64(value, strict_mode=True)
     except (binascii.Error, ValueError):
         raise SerializationException(f"Member {path} is not valid base64.") from None
 
@@ -244,15 +294,31 @@ def _type_error(path: str, expected: str, value: Any) -> SerializationException:
 
 def encode_result(result: dict[str, Any]) -> bytes:
     """JSON for a successful response (bytes → base64, datetime → epoch seconds)."""
-    return json.dumps(result, default=_encode_value, separators=(",", ":")).encode("utf-8")
+    if _ENCODE is None:
+        return json.dumps(result, default=_encode_value, separators=(",", ":")).encode("utf-8")
+    return "".join(_ENCODE(result, 0)).encode("utf-8")
 
 
 def _encode_value(value: Any) -> Any:
     if isinstance(value, (bytes, bytearray)):
-        return base64.b64encode(value).decode("ascii")
+        return binascii.b2a_base64(value, newline=False).decode("ascii")
     if isinstance(value, datetime):
         return round(value.timestamp(), 3)
     raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+# json.dumps(result, default=_encode_value, separators=(",", ":")) builds a JSONEncoder and
+# this C encoder on every call; built once, it gives the same text. No circular-reference
+# markers: a shared markers dict is not thread-safe, and a cycle (never made by a handler)
+# still fails, with RecursionError.
+_ENCODE: Callable[[Any, int], Any] | None = (
+    json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+        None, _encode_value, json.encoder.encode_basestring_ascii, None, ":", ",",
+        False, False, True,
+    )
+    if getattr(json.encoder, "c_make_encoder", None) is not None
+    else None
+)
 
 
 def encode_error(error: AwsError) -> bytes:
