@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_ssmkms.errors import PluginUsageError
+from pytest_ssmkms.jsondoc import load_bounded
 
 if TYPE_CHECKING:
     from pytest_ssmkms.backend import World
@@ -171,7 +172,7 @@ def _policy(what: str, policy: Any) -> str | None:
         return json.dumps(policy)
     # Parsed here too, so that a typo gets the JSON parser's pointer to where it is.
     try:
-        document = json.loads(policy)
+        document = load_bounded(policy)
     except ValueError as error:
         raise PluginUsageError(
             f"{what}: policy is not valid JSON ({error}); give a JSON string or a dict like "

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from pytest_ssmkms.iam.conditions import OPERATORS, Condition, parse_operator
+from pytest_ssmkms.jsondoc import load_bounded
 
 VERSIONS = ("2012-10-17", "2008-10-17")
 _DOCUMENT_ELEMENTS = {"Version", "Id", "Statement"}
@@ -93,7 +94,7 @@ def load_document(document: Any) -> dict[str, Any]:
         document = document.decode("utf-8")
     if isinstance(document, str):
         try:
-            document = json.loads(document)
+            document = load_bounded(document)
         except ValueError as error:
             raise PolicyError(f"the policy is not valid JSON: {error}") from None
     if not isinstance(document, dict):

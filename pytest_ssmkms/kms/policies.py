@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from pytest_ssmkms.kms.errors import MalformedPolicyDocumentException
+from pytest_ssmkms.jsondoc import load_bounded
 
 POLICY_NAME = "default"
 _VERSIONS = ("2012-10-17", "2008-10-17")
@@ -91,9 +92,9 @@ def validate_policy(text: str) -> dict[str, Any]:
 
     KMS's exact texts for each defect are not documented; these name the defect plainly."""
     try:
-        document = json.loads(text)
-    except ValueError:
-        raise MalformedPolicyDocumentException("The key policy is not valid JSON.") from None
+        document = load_bounded(text)
+    except ValueError as error:
+        raise MalformedPolicyDocumentException(f"The key policy is not valid JSON: {error}") from None
     if not isinstance(document, dict):
         raise MalformedPolicyDocumentException("The key policy must be a JSON object.")
     version = document.get("Version")

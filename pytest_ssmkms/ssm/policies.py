@@ -14,6 +14,7 @@ from pytest_ssmkms.ssm.errors import (
     PoliciesLimitExceededException,
     ValidationException,
 )
+from pytest_ssmkms.jsondoc import load_bounded
 
 MAX_POLICIES = 10
 _ATTRIBUTES = {
@@ -35,7 +36,7 @@ class Policy:
 def parse_policies(text: str, now: datetime) -> tuple[Policy, ...]:
     """The policies of a PutParameter ``Policies`` string; ``[{}]`` (or ``[]``) means none."""
     try:
-        raw = json.loads(text)
+        raw = load_bounded(text)
     except ValueError:
         raw = None
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
