@@ -51,6 +51,14 @@ class Clock:
         if delta < timedelta(0):
             raise ValueError("the clock only moves forward; got a negative duration")
         with self._lock:
+            # Refuse a move past datetime's range before taking it: a broken clock would fail
+            # every later call of the test.
+            try:
+                (self._frozen or datetime.now(timezone.utc)) + self._offset + delta
+            except OverflowError:
+                raise ValueError(
+                    f"advancing the clock by {delta} would pass the year 9999"
+                ) from None
             self._offset += delta
         return self.now()
 
