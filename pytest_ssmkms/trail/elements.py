@@ -59,24 +59,28 @@ def _service_model(service: str) -> Any:
     return load(service)
 
 
-@lru_cache(maxsize=None)
 def request_converter(service: str, operation: str) -> Convert | None:
     """Turns decoded request params into ``requestParameters`` (None: unknown operation)."""
-    model = _service_model(service)
-    if operation not in model.operation_names:
+    if operation not in _service_model(service).operation_names:
+        return None  # not cached: names from requests are unbounded
+    return _request_converter(service, operation)
+
+
+def response_converter(service: str, operation: str) -> Convert | None:
+    """Turns a handler's result into ``responseElements``."""
+    if operation not in _service_model(service).operation_names:
         return None
-    shape = model.operation_model(operation).input_shape
-    return _top(shape, service)
+    return _response_converter(service, operation)
+
+
+@lru_cache(maxsize=None)  # bounded: real operation names only
+def _request_converter(service: str, operation: str) -> Convert | None:
+    return _top(_service_model(service).operation_model(operation).input_shape, service)
 
 
 @lru_cache(maxsize=None)
-def response_converter(service: str, operation: str) -> Convert | None:
-    """Turns a handler's result into ``responseElements``."""
-    model = _service_model(service)
-    if operation not in model.operation_names:
-        return None
-    shape = model.operation_model(operation).output_shape
-    return _top(shape, service)
+def _response_converter(service: str, operation: str) -> Convert | None:
+    return _top(_service_model(service).operation_model(operation).output_shape, service)
 
 
 def _top(shape: Shape | None, service: str) -> Convert | None:
