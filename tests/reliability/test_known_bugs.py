@@ -65,11 +65,6 @@ DEEP_CONDITION = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="JSON documents inside members are parsed without a depth guard: a deeply nested "
-    "Policy (CreateKey, PutKeyPolicy) or Policies (PutParameter) raises RecursionError -> InternalFailure",
-)
 @pytest.mark.parametrize(
     ("service", "operation", "params"),
     [
@@ -92,11 +87,6 @@ def test_deeply_nested_policy_documents_are_a_clear_error(ssm_kms, service, oper
     assert error_code(caught.value) in allowed_error_codes(service, model_name)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ssm_kms.principal() with a deeply nested policy raises RecursionError instead of "
-    "PluginUsageError naming the policy",
-)
 def test_principal_with_a_deeply_nested_policy_is_a_usage_error(ssm_kms):
     from pytest_ssmkms import PluginUsageError
 
@@ -104,12 +94,6 @@ def test_principal_with_a_deeply_nested_policy_is_a_usage_error(ssm_kms):
         ssm_kms.principal("deep", DEEP_CONDITION)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="trail/elements.py request_converter/response_converter are lru_cache(maxsize=None) "
-    "keyed on the operation name from the request: every unknown name whose record is built "
-    "(failure report, --ssm-kms-trail, lookups) stays in memory",
-)
 def test_building_records_of_many_unknown_operations_keeps_no_memory(monkeypatch):
     import gc
     import tracemalloc
@@ -139,12 +123,6 @@ def test_building_records_of_many_unknown_operations_keeps_no_memory(monkeypatch
     assert grown < 300_000, f"{grown} bytes kept after building 5,000 records of unknown operations"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="clock.advance() past year 9999 raises OverflowError after adding the offset, so the "
-    "clock stays broken: every later call fails (InternalFailure since the hook catches it; "
-    "before that an OverflowError out of the before-send hook)",
-)
 def test_an_advance_out_of_range_leaves_the_mock_working(ssm_kms):
     with pytest.raises((OverflowError, ValueError)):
         ssm_kms.clock.advance(days=3_000_000)
