@@ -382,7 +382,9 @@ def _canned(request, **_):
 
 
 os.environ.update(AWS_ACCESS_KEY_ID="{FAKE_KEY}", AWS_SECRET_ACCESS_KEY="{FAKE_SECRET}",
-                  AWS_DEFAULT_REGION="{REGION}")  # as the mock sets them
+                  AWS_DEFAULT_REGION="{REGION}", AWS_EC2_METADATA_DISABLED="true",
+                  AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+# (the environment each mock sets while active)
 
 
 def _floor_client():
@@ -546,10 +548,16 @@ def main(argv: list[str] | None = None) -> int:
     TIMER = time.perf_counter if args.timer == "wall" else time.process_time
     rounds, count, iterations = (3, 100, 15) if args.quick else (7, 300, 40)
 
-    # Fake credentials in the environment, as each mock sets them while active: the floor's
-    # clients are then made exactly like the mocked ones. Nothing here reaches AWS.
+    # The environment each mock sets while active (fake credentials, no config files, no
+    # instance metadata): the floor's clients are then made exactly like the mocked ones.
+    # Nothing here reaches AWS.
     os.environ.update(
-        AWS_ACCESS_KEY_ID=FAKE_KEY, AWS_SECRET_ACCESS_KEY=FAKE_SECRET, AWS_DEFAULT_REGION=REGION
+        AWS_ACCESS_KEY_ID=FAKE_KEY,
+        AWS_SECRET_ACCESS_KEY=FAKE_SECRET,
+        AWS_DEFAULT_REGION=REGION,
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
     )
     # Built first: the floor must not carry any handler the plugin or moto installs.
     floor_ssm, floor_kms = floor_clients()
