@@ -69,8 +69,16 @@ def _checker(shape: Shape) -> Check:
     low, high = meta.get("min"), meta.get("max")
 
     if kind == "structure":
-        members = {name: (_camel(name), _checker(m)) for name, m in shape.members.items()}
+        # Members without any constraint are left out; the others carry a quick test that
+        # passes the common valid value without calling their check (which reports).
+        members = {
+            name: (_camel(name), _checker(m), _passes(m))
+            for name, m in shape.members.items()
+            if _checker(m) is not _no_check
+        }
         required = tuple(shape.required_members)
+        if not members and not required:
+            return _no_check
 
         def check_structure(value: Any, path: str, problems: list[str]) -> None:
             if not isinstance(value, dict):
@@ -81,8 +89,14 @@ def _checker(shape: Shape) -> Check:
                     _fail(problems, None, prefix + _camel(name), False, "Member must not be null")
             for name, item in value.items():
                 entry = members.get(name)
-                if entry is not None and item is not None:
-                    entry[1](item, prefix + entry[0], problems)
+                if entry is None or item is None:
+                    continue
+                passes = entry[2]
+                if passes is not None and type(item) in passes[0]:
+                    size = len(item) if passes[1] else item
+                    if passes[2] <= size <= passes[3] and (passes[4] is None or item in passes[4]):
+                        continue
+                entry[1](item, prefix + entry[0], problems)
 
         return check_structure
 
@@ -159,6 +173,27 @@ def _checker(shape: Shape) -> Check:
 
 
 def _no_check(value: Any, path: str, problems: list[str]) -> None:
+    return None
+
+
+# (exact types, measure len() or the value, low, high, allowed values or None)
+Passes = tuple[frozenset[type], bool, float, float, "frozenset[str] | None"]
+_INF = float("inf")
+
+
+def _passes(shape: Shape) -> Passes | None:
+    """What a value of ``shape`` that needs no check looks like, for strings without a
+    pattern, blobs and integers; None where only the check itself can tell."""
+    kind = shape.type_name
+    meta = shape.metadata
+    low = meta.get("min", -_INF)
+    high = meta.get("max", _INF)
+    if kind == "string" and not meta.get("pattern"):
+        return frozenset({str}), True, low, high, frozenset(shape.enum) if shape.enum else None
+    if kind == "blob":
+        return frozenset({bytes, bytearray}), True, low, high, None
+    if kind in ("integer", "long"):
+        return frozenset({int}), False, low, high, None
     return None
 
 
