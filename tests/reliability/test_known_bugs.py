@@ -1,8 +1,9 @@
-"""Reproducers of bugs the reliability tests found in code owned by others.
+"""Reproducers of bugs the reliability tests found, in code owned by others and in the
+foundation. All are fixed today and stay as regression tests.
 
-Each is a strict xfail: it fails today, deterministically; once the bug is fixed it passes,
+A new bug goes in as a strict xfail: it fails, deterministically; once fixed it passes,
 strict xfail turns that into a failure, and whoever fixed it removes the mark here (and the
-matching entry of ``support.KNOWN_BUGS``)."""
+matching entry of ``support.KNOWN_BUGS``, if the property tests needed one)."""
 
 from __future__ import annotations
 
