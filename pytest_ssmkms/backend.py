@@ -66,6 +66,8 @@ class World:
         self._backends: dict[tuple[str, str], Backend] = {}
         # access key id -> the identity that signs with it (filled by principals).
         self.identities: dict[str, Caller] = {}
+        # The authorizer's cache of decisions that read no condition key (iam/authorizer.py).
+        self.decisions: dict[tuple[Any, ...], Any] = {}
         self.default_caller = Caller(
             type="IAMUser",
             arn=f"arn:aws:iam::{settings.account_id}:user/{DEFAULT_USER_NAME}",

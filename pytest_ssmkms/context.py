@@ -90,7 +90,11 @@ class CallContext:
         Returns whatever the authorizer reports as the deciding statement (for the trail)."""
         if self.trusted:
             return None
-        from pytest_ssmkms import iam
+        global _decide
+        if _decide is None:
+            from pytest_ssmkms.iam.authorizer import decide as _decide
+        return _decide(self, action, resource, conditions or {}, key)
 
-        request = AuthorizationRequest(action, resource, conditions or {}, key)
-        return iam.authorize(self, request)
+
+# iam.authorizer.decide, imported on first use (iam imports this module).
+_decide: Any = None

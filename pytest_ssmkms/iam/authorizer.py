@@ -13,6 +13,7 @@ The deciding statement goes in ``ctx.notes["decision"]`` (the trail shows it) an
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pytest_ssmkms.errors import AccessDeniedException, AwsError
@@ -45,15 +46,69 @@ _ADMIN_ALLOW = (ADMIN_POLICY, ADMIN_POLICY.statements[0])
 def authorize(ctx: CallContext, request: AuthorizationRequest) -> dict[str, Any] | None:
     """Raise AccessDeniedException unless the caller may perform the request; return the
     decision (also left in ``ctx.notes["decision"]`` for the trail)."""
-    if not ctx.backend.world.settings.enforce_permissions:
+    return decide(ctx, request.action, request.resource, request.conditions, request.key, request)
+
+
+# Allow decisions that read no condition key (no statement on the way had a condition or a
+# policy variable), per World: such a decision depends only on what its cache key holds.
+# Each entry keeps the objects whose ids are in the key, so no id is reused while it lives.
+_CACHE_LIMIT = 4096
+
+
+def decide(
+    ctx: CallContext,
+    action: str,
+    resource: str,
+    conditions: dict[str, Any],
+    key: Any,
+    request: AuthorizationRequest | None = None,
+) -> dict[str, Any] | None:
+    """:func:`authorize` for ``ctx.authorize``: the AuthorizationRequest is built only when
+    the decision is not known yet."""
+    world = ctx.backend.world
+    if not world.settings.enforce_permissions:
         return None
-    if request.key is not None:
-        decision = _authorize_key(ctx, request)
+    caller = ctx.caller
+    principal = caller.principal
+    if principal is None and key is None:
+        decision = dict(_ADMIN_DECISION)  # a copy per call: records must not share a mutable dict
+        ctx.notes["decision"] = decision
+        return decision
+    policies = getattr(principal, "policies", None)
+    key_policy: Policy | None = None
+    cache_key: tuple[Any, ...] | None = None
+    if key is None:
+        cache_key = (action, resource, caller.arn, caller.account_id, id(principal), id(policies))
+    elif not getattr(key, "grants", None):  # grants are never cached: they come and go
+        key_policy = key_policy_of(key, ctx)
+        key_account = getattr(key, "account_id", None) or ctx.backend.account_id
+        cache_key = (
+            id(key_policy), action, resource, caller.arn, caller.account_id, caller.type,
+            id(principal), id(policies), key_account,
+        )
+    cache: dict[tuple[Any, ...], Any] = world.decisions
+    if cache_key is not None:
+        hit = cache.get(cache_key)
+        if hit is not None and hit[0] is key_policy and hit[1] is principal and hit[2] is policies:
+            decision = dict(hit[3])
+            ctx.notes["decision"] = decision
+            return decision
+    if request is None:
+        from pytest_ssmkms.context import AuthorizationRequest
+
+        request = AuthorizationRequest(action, resource, conditions, key)
+    keys = RequestKeys(ctx, request)
+    if key is not None:
+        decision = _authorize_key(ctx, request, keys, key_policy)
     else:
-        decision = _authorize_identity(ctx, request)
+        decision = _authorize_identity(ctx, request, keys)
     ctx.notes["decision"] = decision
     if decision["effect"] != "Allow":
         raise AccessDeniedException(decision["reason"])
+    if cache_key is not None and keys.untouched():
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[cache_key] = (key_policy, principal, policies, dict(decision))
     return decision
 
 
@@ -67,10 +122,10 @@ def _identity(ctx: CallContext, request: Request) -> Outcome:
     return evaluate_identity(_identity_policies(ctx.caller), request)
 
 
-def _authorize_identity(ctx: CallContext, auth: AuthorizationRequest) -> dict[str, Any]:
+def _authorize_identity(ctx: CallContext, auth: AuthorizationRequest, keys: RequestKeys) -> dict[str, Any]:
     if ctx.caller.principal is None:
         return dict(_ADMIN_DECISION)  # a copy per call: records must not share a mutable dict
-    request = Request(auth.action, auth.resource, RequestKeys(ctx, auth))
+    request = Request(auth.action, auth.resource, keys)
     outcome = _identity(ctx, request)
     if outcome.deny is not None:
         return _decision("Deny", IDENTITY, outcome.deny, _denied(ctx, auth, explicit=IDENTITY))
@@ -79,11 +134,14 @@ def _authorize_identity(ctx: CallContext, auth: AuthorizationRequest) -> dict[st
     return _decision("ImplicitDeny", IDENTITY, None, _denied(ctx, auth, missing=IDENTITY))
 
 
-def _authorize_key(ctx: CallContext, auth: AuthorizationRequest) -> dict[str, Any]:
+def _authorize_key(
+    ctx: CallContext, auth: AuthorizationRequest, keys: RequestKeys, key_policy: Policy | None
+) -> dict[str, Any]:
     key = auth.key
-    request = Request(auth.action, auth.resource, RequestKeys(ctx, auth))
+    request = Request(auth.action, auth.resource, keys)
     who = principal_ref(ctx.caller)
-    key_policy = key_policy_of(key, ctx)
+    if key_policy is None:
+        key_policy = key_policy_of(key, ctx)
     on_key = evaluate_resource(key_policy, request, who)
     if on_key.deny is not None:
         return _decision("Deny", RESOURCE, on_key.deny, _denied(ctx, auth, explicit=RESOURCE))
@@ -124,7 +182,19 @@ def principal_ref(caller: Caller) -> PrincipalRef:
     cached = getattr(caller.principal, "ref", None)
     if isinstance(cached, PrincipalRef):
         return cached
+    if caller.principal is None:
+        return _plain_ref(caller.account_id, caller.arn, caller.type)
     return PrincipalRef(caller.account_id, frozenset({caller.arn, principal_arn(caller)}))
+
+
+@lru_cache(maxsize=256)
+def _plain_ref(account_id: str, arn: str, kind: str) -> PrincipalRef:
+    """The reference of a caller without a principal (strings in, strings out: safe to keep)."""
+    from pytest_ssmkms.context import Caller
+
+    caller = Caller(type=kind, arn=arn, principal_id="", account_id=account_id,
+                    access_key_id="", user_name="")
+    return PrincipalRef(account_id, frozenset({arn, principal_arn(caller)}))
 
 
 def key_policy_of(key: Any, ctx: CallContext) -> Policy:

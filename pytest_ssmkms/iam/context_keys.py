@@ -163,6 +163,10 @@ class RequestKeys(Mapping[str, Any]):
             self._given = given
         return self._given
 
+    def untouched(self) -> bool:
+        """Whether no key was read yet (a decision made so did not depend on any)."""
+        return self._given is None and not self._derived
+
     def get(self, name: str, default: Any = None) -> Any:
         if name not in DERIVED:  # global keys are never the handler's to give
             given = self.given()
