@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import botocore.handlers
 import wrapt
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
 from botocore.credentials import Credentials
 from botocore.model import OperationModel, ServiceModel
 
@@ -137,7 +137,11 @@ def _sign_without_credentials(
 def _answer(
     world: World, request: AWSPreparedRequest, service_hint: str, operation_hint: str = ""
 ) -> AWSResponse | None:
-    target = protocol.target_operation(request.headers)
+    fast = _plain_headers(request.headers)
+    if fast is not None:
+        target = protocol.parse_target(fast[0])
+    else:
+        target = protocol.target_operation(request.headers)
     service = TARGET_PREFIXES.get(target[0]) if target else None
     if service is None:
         name = service_hint or _service_from_url(request.url)
@@ -155,7 +159,7 @@ def _answer(
         assert target is not None
         operation = target[1]
     try:
-        return _respond(world, request, service, operation)
+        return _respond(world, request, service, operation, fast)
     except AwsError as error:
         return _error_response(request, error, str(uuid.uuid4()))
     except Exception as exc:  # a bug outside the handler (context, decoding, encoding): still a 400
@@ -163,8 +167,19 @@ def _answer(
         return _error_response(request, internal, str(uuid.uuid4()))
 
 
-def _respond(world: World, request: AWSPreparedRequest, service: str, operation: str) -> AWSResponse:
-    access_key, region = _signature_scope(request.headers)
+def _respond(
+    world: World,
+    request: AWSPreparedRequest,
+    service: str,
+    operation: str,
+    fast: tuple[Any, Any, Any] | None = None,
+) -> AWSResponse:
+    if fast is not None:
+        authorization, user_agent = _text(fast[1]), _text(fast[2])
+    else:
+        authorization = _header(request.headers, "Authorization")
+        user_agent = _header(request.headers, "User-Agent")
+    access_key, region = _signature_scope(authorization)
     if region is not None and not _VALID_REGION.fullmatch(region):
         # botocore refuses such region names client-side; only a hand-made request has one.
         raise InvalidSignatureException(
@@ -172,7 +187,6 @@ def _respond(world: World, request: AWSPreparedRequest, service: str, operation:
         )
     caller = world.caller_for(access_key)
     region = region or _region_from_url(request.url) or world.settings.region
-    user_agent = _header(request.headers, "User-Agent")
     ctx = world.context(caller, region, user_agent)
     params: dict[str, Any] = {}
     model = operation_model(service, operation)
@@ -232,12 +246,38 @@ def _known_operation_model(service: str, operation: str) -> OperationModel:
 
 
 def _header(headers: Any, name: str) -> str:
-    value = headers.get(name, "")
+    return _text(headers.get(name, ""))
+
+
+def _text(value: Any) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value or "")
 
 
-def _signature_scope(headers: Any) -> tuple[str | None, str | None]:
-    match = _CREDENTIAL_SCOPE.search(_header(headers, "Authorization"))
+def _plain_headers(headers: Any) -> tuple[Any, Any, Any] | None:
+    """X-Amz-Target, Authorization and User-Agent of botocore's own header dict, read in one
+    pass over its entries: its ``get`` costs several Python calls per header. None for any
+    other header object, which is then read through its own ``get``."""
+    if type(headers) is not HeadersDict:
+        return None
+    entries = getattr(headers, "_dict", None)
+    if type(entries) is not dict:
+        return None
+    target = authorization = user_agent = None
+    for key, value in entries.items():
+        lower = getattr(key, "_lower", None)
+        if lower == "x-amz-target":
+            target = value
+        elif lower == "authorization":
+            authorization = value
+        elif lower == "user-agent":
+            user_agent = value
+        elif lower is None:
+            return None  # not the HeadersDict layout this reads
+    return target, authorization or "", user_agent or ""
+
+
+def _signature_scope(authorization: str) -> tuple[str | None, str | None]:
+    match = _CREDENTIAL_SCOPE.search(authorization)
     if match is None:
         return None, None
     return match.group(1), match.group(2)
