@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+import random
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -11,9 +12,14 @@ if TYPE_CHECKING:
     from pytest_ssmkms.backend import Backend
 
 
+# Request ids need to be unique, not secret: a generator of our own (seeded from the OS,
+# untouched by random.seed() in tests) instead of a urandom syscall on every call.
+_ids = random.Random(os.urandom(32))
+
+
 def new_request_id() -> str:
     """A random UUID-formatted request id (cheaper than uuid.uuid4(): this runs every call)."""
-    h = os.urandom(16).hex()
+    h = f"{_ids.getrandbits(128):032x}"
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
 
 
@@ -67,14 +73,18 @@ class CallContext:
 
     def via(self, service_principal: str) -> CallContext:
         """The context for a call that ``service_principal`` makes for this caller."""
-        return replace(
-            self,
-            request_id=new_request_id(),  # the inner call is a request of its own
-            invoked_by=service_principal,
-            source_ip=service_principal,
-            user_agent=service_principal,
-            called_via=(*self.called_via, service_principal),
-            notes={},
+        return CallContext(
+            self.backend,
+            self.caller,
+            self.region,
+            new_request_id(),  # the inner call is a request of its own
+            self.event_time,
+            service_principal,  # user_agent
+            service_principal,  # source_ip
+            service_principal,  # invoked_by
+            (*self.called_via, service_principal),
+            self.trusted,
+            {},
         )
 
     def authorize(
