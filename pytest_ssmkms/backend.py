@@ -137,34 +137,36 @@ def _admin_with_key(admin: Caller, access_key_id: str) -> Caller:
 class Backend:
     """One account in one region: its key registry and its parameter store."""
 
+    kms: Any  # the KMS key registry (made on first use, see __getattr__)
+    ssm: Any  # the SSM parameter store (made on first use)
+
     def __init__(self, world: World, account_id: str, region: str) -> None:
         self.world = world
         self.account_id = account_id
         self.region = region
-        self._kms: Any = None
-        self._ssm: Any = None
-
     @property
     def clock(self) -> Clock:
         return self.world.clock
 
-    @property
-    def kms(self) -> Any:
-        """The KMS key registry (created on first use: most tests touch few services)."""
-        if self._kms is None:
+    def __getattr__(self, name: str) -> Any:
+        # ``kms`` (the key registry) and ``ssm`` (the parameter store) are made on first use
+        # (most tests touch few services) and then are plain attributes: the hot path reads
+        # them on every call without a property call.
+        if name == "kms":
             from pytest_ssmkms.kms.registry import KeyRegistry
 
-            self._kms = KeyRegistry(self)
-        return self._kms
-
-    @property
-    def ssm(self) -> Any:
-        """The SSM parameter store."""
-        if self._ssm is None:
+            factory: Callable[[Backend], Any] = KeyRegistry
+        elif name == "ssm":
             from pytest_ssmkms.ssm.store import ParameterStore
 
-            self._ssm = ParameterStore(self)
-        return self._ssm
+            factory = ParameterStore
+        else:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        with self.world.lock:
+            made = self.__dict__.get(name)
+            if made is None:
+                made = self.__dict__[name] = factory(self)
+        return made
 
     def invoke(
         self,

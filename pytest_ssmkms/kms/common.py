@@ -28,7 +28,8 @@ def registry(ctx: CallContext) -> KeyRegistry:
 def find_key(ctx: CallContext, identifier: str, *, aliases: bool = True) -> Key:
     """Resolve a KeyId member. Only the four-form operations take aliases; a call SSM makes
     (``ctx.invoked_by``) or DescribeKey brings an AWS managed key into being."""
-    return registry(ctx).resolve(
+    kms: KeyRegistry = ctx.backend.kms
+    return kms.resolve(
         identifier, aliases=aliases, create_managed=aliases and ctx.invoked_by is not None
     )
 

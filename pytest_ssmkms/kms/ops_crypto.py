@@ -23,7 +23,7 @@ from pytest_ssmkms.kms.errors import (
     UnsupportedOperationException,
     ciphertext_key_inaccessible,
 )
-from pytest_ssmkms.kms.keys import Key
+from pytest_ssmkms.kms.keys import ENABLED, Key
 
 SYMMETRIC = "SYMMETRIC_DEFAULT"
 MAX_PLAINTEXT = 4096
@@ -67,8 +67,29 @@ def _check_plaintext(plaintext: Any) -> bytes:
 def seal_with(ctx: CallContext, key: Key, plaintext: bytes, context: Mapping[str, str] | None) -> bytes:
     material = key.current
     assert material is not None and material.secret is not None  # Enabled keys have material
-    iv = registry(ctx).random.bytes(crypto.IV_BYTES)
-    return crypto.seal(material.aead, key.arn, material.ref, plaintext, context, iv)
+    iv = ctx.backend.kms.random.bytes(crypto.IV_BYTES)
+    aead = material._aead or material.aead  # built once per material
+    return crypto.seal(aead, key.arn, material.ref, plaintext, context, iv)
+
+
+def _checks_after_authorization(
+    ctx: CallContext, key: Key, params: dict[str, Any], operation: str, algorithm: str
+) -> None:
+    """Key state, key usage and algorithm, grant tokens, DryRun: in this order, as before.
+    The common case (an Enabled symmetric encryption key, the default algorithm, no grant
+    tokens, no DryRun) is recognised without calling each check."""
+    if key.state != ENABLED:
+        states.for_cryptography(key)
+    if (
+        key.key_usage != "ENCRYPT_DECRYPT"
+        or key.key_spec != "SYMMETRIC_DEFAULT"
+        or algorithm != SYMMETRIC
+    ):
+        _check_encryption_key(key, operation, algorithm)
+    if params.get("GrantTokens"):
+        check_grant_tokens(ctx, params)
+    if params.get("DryRun"):
+        dry_run(params)
 
 
 def _encrypting_key(ctx: CallContext, params: dict[str, Any], action: str, operation: str) -> Key:
@@ -83,10 +104,7 @@ def _encrypting_key(ctx: CallContext, params: dict[str, Any], action: str, opera
         key=key,
         conditions=conditions(params, identifier=identifier, context=context, algorithm=algorithm),
     )
-    states.for_cryptography(key)
-    _check_encryption_key(key, operation, algorithm)
-    check_grant_tokens(ctx, params)
-    dry_run(params)
+    _checks_after_authorization(ctx, key, params, operation, algorithm)
     return key
 
 
@@ -103,7 +121,7 @@ def encrypt(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 def _blob_key(ctx: CallContext, blob: crypto.Blob, requested: str | None) -> Key:
     """The key a blob was made with; a different KeyId in the request is IncorrectKey."""
-    key = registry(ctx).by_arn(blob.key_arn)
+    key: Key | None = ctx.backend.kms.by_arn(blob.key_arn)
     if requested is not None:
         wanted = find_key(ctx, requested)
         if key is None or wanted is not key:
@@ -118,7 +136,8 @@ def _open(key: Key, blob: crypto.Blob, context: Mapping[str, str] | None) -> tup
     material = key.materials.get(blob.material_ref)
     if material is None or material.secret is None:
         raise InvalidCiphertextException()
-    return crypto.open_blob(material.aead, blob, context), material.material_id
+    aead = material._aead or material.aead  # built once per material
+    return crypto.open_blob(aead, blob, context), material.material_id
 
 
 def decrypt(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -139,10 +158,7 @@ def decrypt(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         key=key,
         conditions=conditions(params, identifier=requested, context=context, algorithm=algorithm),
     )
-    states.for_cryptography(key)
-    _check_encryption_key(key, "Decrypt", algorithm)
-    check_grant_tokens(ctx, params)
-    dry_run(params)
+    _checks_after_authorization(ctx, key, params, "Decrypt", algorithm)
     plaintext, material_id = _open(key, blob, context)
     # KeyMaterialId is present whenever a symmetric key decrypts (KMS API reference).
     return {

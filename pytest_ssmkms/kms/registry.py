@@ -103,7 +103,8 @@ class KeyRegistry:
 
     def key(self, key_id: str) -> Key | None:
         """The key with this id, if it exists (no error)."""
-        self.apply_due()
+        if self._due is not None:
+            self.apply_due()
         return self._keys.get(key_id)
 
     def resolve(
@@ -111,7 +112,11 @@ class KeyRegistry:
     ) -> Key:
         """The key an identifier names: key id, key ARN, and (when ``aliases``) alias name or
         alias ARN. AWS managed aliases come into being when ``create_managed`` is set."""
-        self.apply_due()
+        if self._due is not None:
+            self.apply_due()
+        found = self._keys.get(identifier)
+        if found is not None and KEY_ID.match(identifier):
+            return found  # a key id (what _by_id would answer)
         if identifier.startswith("arn:"):
             match = _ARN.match(identifier)
             if match is None:
