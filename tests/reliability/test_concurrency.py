@@ -260,3 +260,28 @@ def test_permission_decisions_stay_right_when_principals_race(ssm_kms):
 
     run_together(work)
     assert wrong == []
+
+
+def test_clearing_the_trail_while_threads_call_loses_and_duplicates_nothing(ssm_kms):
+    # Every call is recorded exactly once, whether it lands before or after a clear():
+    # the records cleared plus the records left add up to the calls made.
+    cleared: list[int] = []
+    ssm_kms.trail.add_clear_listener(lambda first, records: cleared.append(len(records)))
+    stop = threading.Event()
+
+    def clear_repeatedly() -> None:
+        while not stop.is_set():
+            ssm_kms.trail.clear()
+
+    clearer = threading.Thread(target=clear_repeatedly)
+    clearer.start()
+    try:
+        def work(index: int) -> None:
+            ssm = ssm_kms.client("ssm")
+            for round_ in range(ROUNDS):
+                ssm.put_parameter(Name=f"/cleared/{index}/{round_}", Value="v", Type="String")
+        run_together(work)
+    finally:
+        stop.set()
+        clearer.join()
+    assert sum(cleared) + len(ssm_kms.trail) == THREADS * ROUNDS == ssm_kms.trail.total

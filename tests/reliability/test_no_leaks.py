@@ -231,3 +231,23 @@ def test_an_internal_error_never_quotes_the_value_it_failed_on(ssm_kms, monkeypa
     assert find_secrets(error["Message"] + json.dumps(list(ssm_kms.trail)), [value]) == []
     cause = ssm_kms.trail.calls[-1].error.__cause__  # the raw call keeps it for maintainers
     assert isinstance(cause, ValueError) and value in str(cause)
+
+
+def test_trail_file_merged_from_xdist_workers_holds_no_secret(pytester):
+    value = f"xdist-secret-{uuid.uuid4().hex}"
+    source = FAILING_TEST.format(reversed_secret=value[::-1])
+    # Two failing tests and a passing one, so that both workers record and report.
+    source += source.replace("test_fails_after_handling_a_secret", "test_fails_again_with_the_secret")
+    source += (
+        "\n\ndef test_passes_with_the_secret(ssm_kms):\n"
+        "    boto3.client('ssm').put_parameter(Name='/ok/pw', Value=secret(), Type='SecureString')\n"
+    )
+    pytester.makepyfile(source)
+    trail_file = pytester.path / "trail.json"
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-n", "2", "-rA", "--tb=long", f"--ssm-kms-trail={trail_file}"
+    )
+    result.assert_outcomes(failed=2, passed=1)
+    records = json.loads(trail_file.read_text())["Records"]
+    assert any(r["eventName"] == "PutParameter" for r in records)
+    assert find_secrets(trail_file.read_text() + result.stdout.str(), [value]) == []
