@@ -285,3 +285,32 @@ def test_clearing_the_trail_while_threads_call_loses_and_duplicates_nothing(ssm_
         stop.set()
         clearer.join()
     assert sum(cleared) + len(ssm_kms.trail) == THREADS * ROUNDS == ssm_kms.trail.total
+
+
+def test_racing_overwrites_at_the_version_limit_stop_exactly_at_100(ssm_kms):
+    # With a label on the oldest version, version 101 cannot be made: racing writers get
+    # exactly the versions left, the others ParameterMaxVersionLimitExceeded, nothing torn.
+    ssm = boto3.client("ssm")
+    for version in range(1, 96):
+        ssm.put_parameter(Name="/race/full", Value=f"v{version}", Type="String", Overwrite=version > 1)
+    ssm.label_parameter_version(Name="/race/full", ParameterVersion=1, Labels=["pinned"])
+
+    def work(index: int) -> list[str]:
+        client = ssm_kms.client("ssm")
+        outcomes = []
+        for round_ in range(2):
+            try:
+                client.put_parameter(Name="/race/full", Value=f"w{index}-{round_}", Type="String", Overwrite=True)
+                outcomes.append("ok")
+            except ClientError as error:
+                outcomes.append(error.response["Error"]["Code"])
+        return outcomes
+
+    outcomes = [o for result in run_together(work) for o in result]
+    assert outcomes.count("ok") == 5
+    assert outcomes.count("ParameterMaxVersionLimitExceeded") == THREADS * 2 - 5
+    assert [p["Version"] for p in history(ssm, "/race/full")] == list(range(1, 101))
+
+    ssm.unlabel_parameter_version(Name="/race/full", ParameterVersion=1, Labels=["pinned"])
+    assert sum(o == "ok" for o in [o for r in run_together(work) for o in r]) == THREADS * 2
+    assert [p["Version"] for p in history(ssm, "/race/full")] == list(range(17, 117))
