@@ -36,10 +36,14 @@ _TABLES: dict[str, Mapping[str, Handler]] | None = None
 
 
 def operation_table(service: str) -> Mapping[str, Handler]:
+    return (_TABLES or _load_tables())[service]
+
+
+def _load_tables() -> dict[str, Mapping[str, Handler]]:
     global _TABLES
     if _TABLES is None:
         _TABLES = _operation_tables()
-    return _TABLES[service]
+    return _TABLES
 
 
 @dataclass
@@ -100,13 +104,14 @@ class World:
     def context(
         self, caller: Caller, region: str, user_agent: str = ""
     ) -> CallContext:
+        backend = self._backends.get((caller.account_id, region))
         return CallContext(
-            backend=self.backend(caller.account_id, region),
-            caller=caller,
-            region=region,
-            request_id=new_request_id(),
-            event_time=self.clock.now(),
-            user_agent=user_agent,
+            backend if backend is not None else self.backend(caller.account_id, region),
+            caller,
+            region,
+            new_request_id(),
+            self.clock.now(),
+            user_agent,
         )
 
 
@@ -182,12 +187,14 @@ class Backend:
         ``model`` is given for calls that came over the wire, whose input is then checked
         against the model's constraints; calls between services are trusted. Calls made with
         a trusted context (preseeding) are not recorded."""
-        table = operation_table(service)
+        table = (_TABLES or _load_tables())[service]
         handler = table.get(operation)
-        with self.world.lock:
+        world = self.world
+        trail = world.trail
+        with world.lock:
             # Where this call's record goes: before the records of the calls it makes itself
             # (SSM's Encrypt/Decrypt), so the trail reads in the order calls were made.
-            at = self.world.trail.mark()
+            at = trail.mark()
             try:
                 if handler is None:
                     raise UnknownOperationError(service, operation, list(table))
@@ -199,7 +206,10 @@ class Backend:
                     self.record(service, operation, params, None, error, ctx, at=at)
                 raise
             if not ctx.trusted:
-                self.record(service, operation, params, result, None, ctx, at=at)
+                trail.append(
+                    CallRecord(service, operation, params, result, None, ctx, ctx.notes.get("decision")),
+                    at,
+                )
             return result
 
     def record(

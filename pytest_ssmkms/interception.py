@@ -91,9 +91,9 @@ def install() -> None:
 
 def before_send(request: AWSPreparedRequest, event_name: str = "", **_: Any) -> AWSResponse | None:
     """botocore's ``before-send`` hook: answer ssm/kms/cloudtrail, refuse the rest."""
-    world = active_world()
-    if world is None:
+    if not _active:
         return None
+    world = _active[-1]
     parts = event_name.split(".")
     service, operation = (parts[1], parts[2]) if len(parts) > 2 else ("", "")
     return _answer(world, request, service, operation)
@@ -174,12 +174,15 @@ def _respond(
     operation: str,
     fast: tuple[Any, Any, Any] | None = None,
 ) -> AWSResponse:
-    if fast is not None:
+    if fast is not None and type(fast[1]) is str and type(fast[2]) is str:
+        authorization, user_agent = fast[1], fast[2]  # what _text gives for text
+    elif fast is not None:
         authorization, user_agent = _text(fast[1]), _text(fast[2])
     else:
         authorization = _header(request.headers, "Authorization")
         user_agent = _header(request.headers, "User-Agent")
-    access_key, region = _signature_scope(authorization)
+    match = _CREDENTIAL_SCOPE.search(authorization)  # as _signature_scope
+    access_key, region = (match.group(1), match.group(2)) if match is not None else (None, None)
     if region is not None and not _VALID_REGION.fullmatch(region):
         # botocore refuses such region names client-side; only a hand-made request has one.
         raise InvalidSignatureException(
@@ -228,11 +231,19 @@ def _service_model(service: str) -> ServiceModel:
 
 def operation_model(service: str, operation: str) -> OperationModel | None:
     """The botocore model of an operation, or None for a name the service does not have."""
+    found = _models.get((service, operation))
+    if found is not None:
+        return found
     # Only real names reach the cache: the operation comes from a request header, and caching
     # every unknown name a client sends would let memory grow without bound.
     if operation not in _operation_names(service):
         return None
-    return _known_operation_model(service, operation)
+    found = _models[(service, operation)] = _known_operation_model(service, operation)
+    return found
+
+
+# (service, operation) -> model, for real operation names only (see operation_model).
+_models: dict[tuple[str, str], OperationModel] = {}
 
 
 @lru_cache(maxsize=None)
@@ -274,13 +285,6 @@ def _plain_headers(headers: Any) -> tuple[Any, Any, Any] | None:
         elif lower is None:
             return None  # not the HeadersDict layout this reads
     return target, authorization or "", user_agent or ""
-
-
-def _signature_scope(authorization: str) -> tuple[str | None, str | None]:
-    match = _CREDENTIAL_SCOPE.search(authorization)
-    if match is None:
-        return None, None
-    return match.group(1), match.group(2)
 
 
 def _region_from_url(url: str | None) -> str | None:

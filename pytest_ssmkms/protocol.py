@@ -63,7 +63,8 @@ def decode_request(operation: OperationModel, body: Any) -> dict[str, Any]:
     if body is None or body in (b"", ""):
         raw: Any = {}
     else:
-        body = _body_bytes(body)
+        if type(body) is not bytes:
+            body = _body_bytes(body)
         if len(body) > MAX_BODY_BYTES:
             raise _RequestTooLarge(len(body))
         raw = _load_json(body)
@@ -78,10 +79,10 @@ def decode_request(operation: OperationModel, body: Any) -> dict[str, Any]:
         raise SerializationException(f"The request body is nested deeper than {MAX_NESTING} levels.")
     if isinstance(body, bytes) and (b"\\u" in body or b"\xed" in body) and _SURROGATE.search(body):
         _refuse_lone_surrogates(raw, "")
-    decoder = _decoder_for(operation)
-    if decoder is None:
+    shape = operation.input_shape
+    if shape is None:
         return raw
-    result: dict[str, Any] = decoder(raw, "")
+    result: dict[str, Any] = _shape_decoder(shape)(raw, "")
     return result
 
 
@@ -167,13 +168,6 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
         elif isinstance(item, list):
             stack.extend((v, depth + 1) for v in item)
     return False
-
-
-def _decoder_for(operation: OperationModel) -> Decoder | None:
-    shape = operation.input_shape
-    if shape is None:
-        return None
-    return _shape_decoder(shape)
 
 
 # A member whose decoded value is the JSON value itself, accepted as is when its exact type
