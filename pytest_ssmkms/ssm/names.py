@@ -52,7 +52,8 @@ def segments_of(key: str) -> tuple[str, ...]:
 
 def arn_of(region: str, account_id: str, name: str) -> str:
     """The parameter's ARN: no doubled slash after ``parameter/``."""
-    return f"arn:aws:ssm:{region}:{account_id}:parameter/{key_of(name)}"
+    key = name[1:] if name.startswith("/") else name  # key_of(name), inline: every read
+    return f"arn:aws:ssm:{region}:{account_id}:parameter/{key}"
 
 
 def _reserved(name: str, prefix: str) -> bool:
@@ -62,8 +63,8 @@ def _reserved(name: str, prefix: str) -> bool:
 def check_name(name: str) -> str:
     """Validate a name given to read; returns it without surrounding spaces."""
     name = name.strip()
-    if not _NAME.fullmatch(name) or _reserved(name, "ssm"):
-        raise ValidationException(NAME_RULES)
+    if not _NAME.fullmatch(name) or (name[1:] if name.startswith("/") else name).lower().startswith("ssm"):
+        raise ValidationException(NAME_RULES)  # (the second test is _reserved(name, "ssm"))
     return name
 
 

@@ -39,10 +39,13 @@ def _found(store: ParameterStore, reference: Reference) -> Parameter | None:
 
 
 def get_parameter(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    store = store_of(ctx)
+    store: ParameterStore = ctx.backend.ssm
     reference = parse_reference(params["Name"], store.region, store.account_id)
     arn = reference.arn(store.region, store.account_id)
-    ctx.authorize("ssm:GetParameter", arn, conditions=tag_conditions(_found(store, reference)))
+    found = store.find(reference.name) if reference.local else None
+    ctx.authorize(
+        "ssm:GetParameter", arn, conditions=tag_conditions(found) if found is not None else {}
+    )
     parameter, version = store.resolve(reference)
     value = value_of(ctx, store, parameter, version, bool(params.get("WithDecryption")))
     return {"Parameter": parameter_out(parameter, version, value, arn, reference.selector)}

@@ -86,7 +86,7 @@ def decrypt(ctx: CallContext, stored: str, arn: str, tier: str) -> str:
     """The plaintext of a stored SecureString value, asking KMS for it on the caller's behalf."""
     context = _context(arn)
     try:
-        blob = base64.b64decode(stored, validate=True)
+        blob = binascii.a2b_base64(stored, strict_mode=True)  # b64decode(validate=True)
     except (binascii.Error, ValueError):
         raise InvalidKeyId("The stored ciphertext is damaged.") from None
     if tier == "Advanced":

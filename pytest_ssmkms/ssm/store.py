@@ -57,7 +57,7 @@ class ParameterStore:
     def find(self, name: str) -> Parameter | None:
         if self._expiring:
             self._sweep()
-        return self._by_key.get(key_of(name))
+        return self._by_key.get(name[1:] if name.startswith("/") else name)  # key_of(name)
 
     def get(self, name: str) -> Parameter:
         found = self.find(name)
