@@ -80,7 +80,14 @@ def decide(
     if key is None:
         cache_key = (action, resource, caller.arn, caller.account_id, id(principal), id(policies))
     elif not getattr(key, "grants", None):  # grants are never cached: they come and go
-        key_policy = key_policy_of(key, ctx)
+        text = getattr(key, "policy", None)
+        try:
+            # key_policy_of(key, ctx) for a key with a policy text, without the call.
+            key_policy = parse_key_policy(text) if type(text) is str and text else None
+        except PolicyError:
+            key_policy = None
+        if key_policy is None:
+            key_policy = key_policy_of(key, ctx)  # raises UnusableKeyPolicy for a bad text
         key_account = getattr(key, "account_id", None) or ctx.backend.account_id
         cache_key = (
             id(key_policy), action, resource, caller.arn, caller.account_id, caller.type,

@@ -44,6 +44,10 @@ def canonical_context(context: Mapping[str, str] | None) -> bytes:
     """The encryption context as bytes that do not depend on the order of its pairs."""
     if not context:
         return b""
+    if len(context) == 1:  # SSM's {"PARAMETER_ARN": ...}: the common case
+        ((key, value),) = context.items()
+        if type(key) is str and type(value) is str:
+            return f"[[{_quote(key)},{_quote(value)}]]".encode()
     pairs = sorted(context.items())
     if all(type(k) is str and type(v) is str for k, v in pairs):
         # What json.dumps below gives for text pairs, without building an encoder each time.

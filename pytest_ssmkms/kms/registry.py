@@ -68,6 +68,14 @@ class KeyRegistry:
         )
         self._keys: dict[str, Key] = {}
         self._aliases: dict[str, Alias] = {}
+        # "arn:aws:kms:<region>:<account>:key/": key ARNs of this registry start so (None if
+        # _ARN would not accept this region and account, so by_arn keeps to the regex).
+        own = self.key_arn("")
+        match = _ARN.match(own + "k")
+        self._own_key_arns: str | None = (
+            own if match is not None and match.groups()[:3] == (self.region, self.account_id, "key")
+            else None
+        )
         self.grant_tokens: dict[str, Grant] = {}
         # GetParametersForImport tokens -> their parameters (ops_import.ImportParameters).
         self.import_tokens: dict[bytes, Any] = {}
@@ -151,6 +159,11 @@ class KeyRegistry:
 
     def by_arn(self, arn: str) -> Key | None:
         """The key a ciphertext names by ARN, in this or another account; None if gone."""
+        own = self._own_key_arns
+        if own is not None and arn.startswith(own):
+            key_id = arn[len(own):]
+            if key_id and "\n" not in key_id:  # then _ARN's last group is exactly key_id
+                return self.key(key_id)
         match = _ARN.match(arn)
         if match is None or match.group(3) != "key" or match.group(1) != self.region:
             return None
