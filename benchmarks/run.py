@@ -394,49 +394,72 @@ def _floor_client():
 """
 
 
+_SUITE_CONFTEST = """
+import os, time
+
+_timer = time.process_time if os.environ.get("BENCH_TIMER") == "cpu" else time.perf_counter
+_marks = {}
+
+
+def pytest_runtest_setup(item):
+    if item.name == "test_" + os.environ["BENCH_WARM"]:
+        _marks["start"] = _timer()
+
+
+def pytest_runtest_teardown(item, nextitem):
+    if nextitem is None:
+        _marks["end"] = _timer()
+
+
+def pytest_sessionfinish(session):
+    with open(os.environ["BENCH_OUT"], "w") as out:
+        out.write(repr(_marks["end"] - _marks["start"]))
+"""
+
+
 def pytest_suite_cost(tests: int, repeats: int) -> dict[str, float]:
-    """Seconds per test of real pytest runs: tests that each make a client and one PutParameter,
-    with the ``ssm_kms`` fixture, and the same tests answered by the canned hook with the
-    plugin switched off (``-p no:...``). Suites of ``tests`` and ``2 * tests`` tests are run
-    and the per-test cost is the slope, so pytest's (and the plugin's) start-up cancels out."""
-    import resource
+    """Seconds per test inside real pytest runs: tests that each make a client and one
+    PutParameter, with the ``ssm_kms`` fixture, and the same tests answered by the canned hook
+    with the plugin switched off (``-p no:...``). Timed from inside the run, from the test after
+    a warm-up to the last teardown, so pytest's and the plugin's start-up are left out."""
     import subprocess
     import tempfile
     from pathlib import Path
 
-    def body(name: str, count: int) -> str:
+    warm = max(10, tests // 10)
+
+    def body(name: str) -> str:
         if name == "ssmkms":
             test = "def test_{i}(ssm_kms):\n    boto3.client('ssm')"
         else:
             test = "def test_{i}():\n    _floor_client()"
         call = ".put_parameter(Name='/first', Value='v', Type='String')\n"
-        return "".join("\n" + test.format(i=i) + call for i in range(count))
+        return "".join("\n" + test.format(i=i) + call for i in range(tests + warm))
 
     flags = {"ssmkms": [], "floor": ["-p", "no:ssm_kms", "-p", "no:ssm_kms_trail"]}
-
-    def run_suite(name: str, count: int, tmp: str) -> float:
-        folder = Path(tmp, f"{name}{count}")
-        folder.mkdir()
-        (folder / f"test_{name}_{count}.py").write_text(_SUITE_HEADER + body(name, count))
-        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                   "-p", "no:xdist", *flags[name], str(folder)]
-        best = float("inf")
-        for _ in range(repeats):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            started = time.perf_counter()
-            done = subprocess.run(command, capture_output=True, text=True, cwd=folder)
-            wall = time.perf_counter() - started
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            if done.returncode != 0:
-                raise RuntimeError(f"{name} suite failed:\n{done.stdout[-2000:]}")
-            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-            best = min(best, cpu if TIMER is time.process_time else wall)
-        return best
-
     out: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name in flags:
-            out[name] = (run_suite(name, 2 * tests, tmp) - run_suite(name, tests, tmp)) / tests
+            folder = Path(tmp, name)
+            folder.mkdir()
+            (folder / f"test_{name}_suite.py").write_text(_SUITE_HEADER + body(name))
+            (folder / "conftest.py").write_text(_SUITE_CONFTEST)
+            result = folder / "elapsed.txt"
+            env = dict(
+                os.environ,
+                BENCH_TIMER="cpu" if TIMER is time.process_time else "wall",
+                BENCH_WARM=str(warm),
+                BENCH_OUT=str(result),
+            )
+            command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                       "-p", "no:xdist", *flags[name], str(folder)]
+            best = float("inf")
+            for _ in range(repeats):
+                done = subprocess.run(command, capture_output=True, text=True, cwd=folder, env=env)
+                if done.returncode != 0:
+                    raise RuntimeError(f"{name} suite failed:\n{done.stdout[-2000:]}")
+                best = min(best, float(result.read_text()))
+            out[name] = best / tests
     return out
 
 
@@ -626,10 +649,10 @@ def main(argv: list[str] | None = None) -> int:
         ["engine", "median", "best"],
         [[name, ms(s.median), ms(s.best)] for name, s in whole.items()],
     )
-    suite_size = 100 if args.quick else 200
+    suite_size = 100 if args.quick else 500
     suite = pytest_suite_cost(suite_size, 2 if args.quick else 3)
     print(
-        f"  through pytest (slope over {suite_size} and {2 * suite_size} tests, per test): "
+        f"  inside pytest runs ({suite_size} tests, per test): "
         f"ssm_kms fixture {ms(suite['ssmkms']).strip()}, plugin off with the canned hook "
         f"{ms(suite['floor']).strip()}: the fixture adds "
         f"{ms(suite['ssmkms'] - suite['floor']).strip()} per test"
