@@ -67,7 +67,7 @@ def _check_plaintext(plaintext: Any) -> bytes:
 def seal_with(ctx: CallContext, key: Key, plaintext: bytes, context: Mapping[str, str] | None) -> bytes:
     material = key.current
     assert material is not None and material.secret is not None  # Enabled keys have material
-    iv = ctx.backend.kms.random.bytes(crypto.IV_BYTES)
+    iv = ctx.backend.kms.random.nonce(crypto.IV_BYTES)
     aead = material._aead or material.aead  # built once per material
     return crypto.seal(aead, key.arn, material.ref, plaintext, context, iv)
 

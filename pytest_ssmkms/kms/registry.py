@@ -7,6 +7,7 @@ the next time the registry is read, so nothing runs in the background.
 
 from __future__ import annotations
 
+import builtins
 import os
 import random
 import re
@@ -41,6 +42,11 @@ MANAGED_ALIASES = {
 _MANAGED_POLICIES = {"alias/aws/ssm": ssm_managed_key_policy}
 
 
+# GCM needs IVs that never repeat under a key; 96 bits from this generator (seeded from the
+# OS, untouched by random.seed() in tests) repeat no more often than os.urandom's.
+_nonces = random.Random(os.urandom(32))
+
+
 class RandomSource:
     """Key ids, key material and IVs: os.urandom, or a seeded generator in deterministic mode."""
 
@@ -50,6 +56,14 @@ class RandomSource:
     def bytes(self, count: int) -> bytes:
         if self._rng is None:
             return os.urandom(count)
+        return self._rng.randbytes(count)
+
+    def nonce(self, count: int) -> builtins.bytes:
+        """Bytes that must be unique, not secret (GCM IVs): from a generator seeded by the OS
+        instead of a urandom syscall on every Encrypt; in deterministic mode, exactly what
+        :meth:`bytes` gives, so seeded runs draw the same sequence as before."""
+        if self._rng is None:
+            return _nonces.getrandbits(count * 8).to_bytes(count, "little")
         return self._rng.randbytes(count)
 
     def uuid(self) -> str:
