@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import botocore.handlers
 import wrapt
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict, _HeaderKey
 from botocore.credentials import Credentials
 from botocore.model import OperationModel, ServiceModel
 
@@ -274,16 +274,19 @@ def _plain_headers(headers: Any) -> tuple[Any, Any, Any] | None:
     if type(entries) is not dict:
         return None
     target = authorization = user_agent = None
-    for key, value in entries.items():
-        lower = getattr(key, "_lower", None)
-        if lower == "x-amz-target":
-            target = value
-        elif lower == "authorization":
-            authorization = value
-        elif lower == "user-agent":
-            user_agent = value
-        elif lower is None:
-            return None  # not the HeadersDict layout this reads
+    try:
+        for key, value in entries.items():
+            if type(key) is not _HeaderKey:
+                return None  # not the HeadersDict layout this reads
+            lower = key._lower
+            if lower == "x-amz-target":
+                target = value
+            elif lower == "authorization":
+                authorization = value
+            elif lower == "user-agent":
+                user_agent = value
+    except AttributeError:
+        return None
     return target, authorization or "", user_agent or ""
 
 
