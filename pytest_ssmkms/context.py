@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -92,11 +93,13 @@ class CallContext:
         action: str,
         resource: str,
         *,
-        conditions: dict[str, Any] | None = None,
+        conditions: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
         key: Any = None,
     ) -> Any:
         """Raise AccessDeniedException unless policies allow ``action`` on ``resource``.
 
+        ``conditions`` may also be a function that makes them: it is called only when the
+        decision is not already known (most calls are answered from the authorizer's cache).
         Returns whatever the authorizer reports as the deciding statement (for the trail)."""
         if self.trusted:
             return None

@@ -12,7 +12,7 @@ The deciding statement goes in ``ctx.notes["decision"]`` (the trail shows it) an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +59,7 @@ def decide(
     ctx: CallContext,
     action: str,
     resource: str,
-    conditions: dict[str, Any],
+    conditions: dict[str, Any] | Callable[[], dict[str, Any]],
     key: Any,
     request: AuthorizationRequest | None = None,
 ) -> dict[str, Any] | None:
@@ -103,7 +103,8 @@ def decide(
     if request is None:
         from pytest_ssmkms.context import AuthorizationRequest
 
-        request = AuthorizationRequest(action, resource, conditions, key)
+        given = conditions() if callable(conditions) else conditions
+        request = AuthorizationRequest(action, resource, given, key)
     keys = RequestKeys(ctx, request)
     if key is not None:
         decision = _authorize_key(ctx, request, keys, key_policy)

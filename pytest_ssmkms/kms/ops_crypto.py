@@ -102,7 +102,10 @@ def _encrypting_key(ctx: CallContext, params: dict[str, Any], action: str, opera
         action,
         key.arn,
         key=key,
-        conditions=conditions(params, identifier=identifier, context=context, algorithm=algorithm),
+        # Made only if the authorizer needs them (not for a cached decision).
+        conditions=lambda: conditions(
+            params, identifier=identifier, context=context, algorithm=algorithm
+        ),
     )
     _checks_after_authorization(ctx, key, params, operation, algorithm)
     return key
@@ -156,7 +159,10 @@ def decrypt(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         "kms:Decrypt",
         key.arn,
         key=key,
-        conditions=conditions(params, identifier=requested, context=context, algorithm=algorithm),
+        # Made only if the authorizer needs them (not for a cached decision).
+        conditions=lambda: conditions(
+            params, identifier=requested, context=context, algorithm=algorithm
+        ),
     )
     _checks_after_authorization(ctx, key, params, "Decrypt", algorithm)
     plaintext, material_id = _open(key, blob, context)
