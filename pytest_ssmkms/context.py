@@ -18,10 +18,16 @@ if TYPE_CHECKING:
 _ids = random.Random(os.urandom(32))
 
 
+# The version nibble of the UUID text (its 13th hex digit), set to 4.
+_VERSION_MASK = ~(0xF << 76) & ((1 << 128) - 1)
+_VERSION_4 = 0x4 << 76
+
+
 def new_request_id() -> str:
-    """A random UUID-formatted request id (cheaper than uuid.uuid4(): this runs every call)."""
-    h = f"{_ids.getrandbits(128):032x}"
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
+    """A random UUID-formatted request id (cheaper than uuid.uuid4(): this runs every call).
+    The 16 bytes are grouped 4-2-2-2-6 by bytes.hex, which costs less than slicing text."""
+    raw = ((_ids.getrandbits(128) & _VERSION_MASK) | _VERSION_4).to_bytes(16, "big")
+    return f"{raw[:4].hex()}-{raw[4:10].hex('-', 2)}-{raw[10:].hex()}"
 
 
 @dataclass(frozen=True)
