@@ -7,7 +7,7 @@ are the same root parameter, as in AWS. Hierarchical names must start with a sla
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pytest_ssmkms.ssm.errors import (
     AccessDeniedException,
@@ -113,9 +113,9 @@ def label_is_valid(label: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class Reference:
-    """A name as a read gives it: plain, an ARN, with an optional ``:version``/``:label``."""
+class Reference(NamedTuple):
+    """A name as a read gives it: plain, an ARN, with an optional ``:version``/``:label``.
+    (A named tuple: every read makes one, and a frozen dataclass costs twice as much.)"""
 
     name: str  # the name part (for an ARN: rebuilt with its slash)
     version: int | None = None
