@@ -15,7 +15,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
@@ -301,8 +301,16 @@ def _encode_value(value: Any) -> Any:
     if isinstance(value, (bytes, bytearray)):
         return binascii.b2a_base64(value, newline=False).decode("ascii")
     if isinstance(value, datetime):
+        if value.tzinfo is timezone.utc and not value.microsecond % 1000:
+            # Whole milliseconds (every time the backend clock gives): the same float as
+            # round(value.timestamp(), 3), from exact integer arithmetic, at half the cost.
+            return ((value - _EPOCH) // _MILLISECOND) / 1000
         return round(value.timestamp(), 3)
     raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MILLISECOND = timedelta(milliseconds=1)
 
 
 # json.dumps(result, default=_encode_value, separators=(",", ":")) builds a JSONEncoder and
