@@ -23,10 +23,18 @@ def tag_conditions(parameter: Parameter | None) -> dict[str, Any]:
 
 
 def value_of(
-    ctx: CallContext, store: ParameterStore, parameter: Parameter, version: Version, decrypt: bool
+    ctx: CallContext,
+    store: ParameterStore,
+    parameter: Parameter,
+    version: Version,
+    decrypt: bool,
+    arn: str | None = None,
 ) -> str:
     """The value a read returns: SecureString plaintext only when asked to decrypt;
-    WithDecryption is ignored for String and StringList."""
+    WithDecryption is ignored for String and StringList. ``arn``: the parameter's ARN in this
+    store, when the caller has it already."""
     if decrypt and version.secure:
-        return secure.decrypt(ctx, version.value, store.arn(parameter.name), version.tier)
+        if arn is None:
+            arn = store.arn(parameter.name)
+        return secure.decrypt(ctx, version.value, arn, version.tier)
     return version.value

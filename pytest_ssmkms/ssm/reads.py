@@ -47,7 +47,8 @@ def get_parameter(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         "ssm:GetParameter", arn, conditions=tag_conditions(found) if found is not None else {}
     )
     parameter, version = store.resolve(reference)
-    value = value_of(ctx, store, parameter, version, bool(params.get("WithDecryption")))
+    # resolve() answers local references only, whose ARN is the one in this store.
+    value = value_of(ctx, store, parameter, version, bool(params.get("WithDecryption")), arn)
     return {"Parameter": parameter_out(parameter, version, value, arn, reference.selector)}
 
 
