@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 # Request ids need to be unique, not secret: a generator of our own (seeded from the OS,
 # untouched by random.seed() in tests) instead of a urandom syscall on every call.
 _ids = random.Random(os.urandom(32))
+if hasattr(os, "register_at_fork"):  # a forked child must not repeat its parent's ids
+    os.register_at_fork(after_in_child=lambda: _ids.seed(os.urandom(32)))
 
 
 # The version nibble of the UUID text (its 13th hex digit), set to 4.

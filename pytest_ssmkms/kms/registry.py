@@ -45,6 +45,8 @@ _MANAGED_POLICIES = {"alias/aws/ssm": ssm_managed_key_policy}
 # GCM needs IVs that never repeat under a key; 96 bits from this generator (seeded from the
 # OS, untouched by random.seed() in tests) repeat no more often than os.urandom's.
 _nonces = random.Random(os.urandom(32))
+if hasattr(os, "register_at_fork"):  # a forked child shares the keys: never its parent's IVs
+    os.register_at_fork(after_in_child=lambda: _nonces.seed(os.urandom(32)))
 
 
 class RandomSource:
