@@ -70,9 +70,11 @@ def decode_request(operation: OperationModel, body: Any) -> dict[str, Any]:
         raw = _load_json(body)
     if not isinstance(raw, dict):
         raise SerializationException("The request body must be a JSON object.")
-    # Depth can only exceed the limit if the body has that many brackets: skip the walk otherwise.
+    # Depth can only exceed the limit if the body has that many brackets: skip the walk otherwise
+    # (and skip counting them in a body too short to hold as many pairs: the JSON parsed).
     if (
         isinstance(body, bytes)
+        and len(body) > 2 * MAX_NESTING
         and body.count(b"{") + body.count(b"[") > MAX_NESTING
         and _depth_exceeds(raw, MAX_NESTING)
     ):
