@@ -33,14 +33,26 @@ def default_key_policy(account_id: str) -> str:
 
 def ssm_managed_key_policy(account_id: str, region: str) -> str:
     """The policy of ``alias/aws/ssm``: use only through SSM for callers in the account."""
+    return aws_managed_key_policy("ssm", account_id, region)
+
+
+def aws_managed_key_policy(service: str, account_id: str, region: str) -> str:
+    """The policy of the AWS managed key ``alias/aws/<service>`` (``auto-<service>-2``): any
+    principal of the account may use it, but only through ``<service>``; the account may read
+    its metadata directly."""
+    sid = (
+        "Allow access through Systems Manager for all principals in the account that are "
+        "authorized to use Systems Manager"
+        if service == "ssm"
+        else f"Allow access through {service} for all principals in the account"
+    )
     return pretty(
         {
             "Version": "2012-10-17",
-            "Id": "auto-ssm-2",
+            "Id": f"auto-{service}-2",
             "Statement": [
                 {
-                    "Sid": "Allow access through Systems Manager for all principals in the "
-                    "account that are authorized to use Systems Manager",
+                    "Sid": sid,
                     "Effect": "Allow",
                     "Principal": {"AWS": "*"},
                     "Action": [
@@ -54,7 +66,7 @@ def ssm_managed_key_policy(account_id: str, region: str) -> str:
                     "Resource": "*",
                     "Condition": {
                         "StringEquals": {
-                            "kms:ViaService": f"ssm.{region}.amazonaws.com",
+                            "kms:ViaService": f"{service}.{region}.amazonaws.com",
                             "kms:CallerAccount": account_id,
                         }
                     },
