@@ -22,6 +22,7 @@ from botocore.credentials import Credentials
 from botocore.model import OperationModel, ServiceModel
 
 from pytest_ssmkms import protocol
+from pytest_ssmkms.context import CallContext, new_request_id
 from pytest_ssmkms.errors import (
     AwsError,
     InvalidSignatureException,
@@ -188,9 +189,23 @@ def _respond(
         raise InvalidSignatureException(
             f"Credential should be scoped to a valid region, not '{region[:64]}'."
         )
-    caller = world.caller_for(access_key)
+    # world.caller_for(access_key) and world.context(...), inline (two calls per request):
+    # a registered key or the default key answered here, any other key through caller_for.
+    caller = world.identities.get(access_key) if access_key else None
+    if caller is None:
+        caller = world.default_caller
+        if access_key and access_key != caller.access_key_id:
+            caller = world.caller_for(access_key)
     region = region or _region_from_url(request.url) or world.settings.region
-    ctx = world.context(caller, region, user_agent)
+    backend = world._backends.get((caller.account_id, region))
+    ctx = CallContext(
+        backend if backend is not None else world.backend(caller.account_id, region),
+        caller,
+        region,
+        new_request_id(),
+        world.clock.now(),
+        user_agent,
+    )
     params: dict[str, Any] = {}
     model = operation_model(service, operation)
     try:

@@ -240,7 +240,7 @@ def _raises(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("where", ["handler-raises", "result-not-encodable", "context-fails", "decoder-fails"])
 def test_a_plugin_bug_anywhere_is_a_400_not_a_traceback(monkeypatch, where):
     from pytest_ssmkms import protocol
-    from pytest_ssmkms.backend import World
+    from pytest_ssmkms.clock import Clock
     from pytest_ssmkms.ssm import handlers
 
     def broken(*args: Any, **kwargs: Any) -> Any:
@@ -254,7 +254,8 @@ def test_a_plugin_bug_anywhere_is_a_400_not_a_traceback(monkeypatch, where):
             elif where == "result-not-encodable":
                 patch.setitem(handlers.OPERATIONS, "GetParameter", _returns_unencodable)
             elif where == "context-fails":
-                patch.setattr(World, "context", broken)
+                # Building the call context fails (the interception builds it inline).
+                patch.setattr(Clock, "now", broken)
             else:
                 patch.setattr(protocol, "decode_request", broken)
             with pytest.raises(ClientError) as caught:
