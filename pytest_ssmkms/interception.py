@@ -198,11 +198,12 @@ def _respond(
             caller = world.caller_for(access_key)
     region = region or _region_from_url(request.url) or world.settings.region
     backend = world._backends.get((caller.account_id, region))
+    request_id = new_request_id()  # kept here too: request_id is a property
     ctx = CallContext(
         backend if backend is not None else world.backend(caller.account_id, region),
         caller,
         region,
-        new_request_id(),
+        request_id,
         world.clock.now(),
         user_agent,
     )
@@ -213,16 +214,16 @@ def _respond(
             params = protocol.decode_request(model, request.body)
     except AwsError as error:
         ctx.backend.record(service, operation, params, None, error, ctx)
-        return _error_response(request, error, ctx.request_id)
+        return _error_response(request, error, request_id)
     try:
         result = ctx.backend.invoke(service, operation, params, ctx, model=model)
     except AwsError as error:
-        return _error_response(request, error, ctx.request_id)
+        return _error_response(request, error, request_id)
     except Exception as exc:  # a bug of ours: answer clearly, never a traceback or a retried 5xx
         internal = PluginInternalError(service, operation, exc)
         ctx.backend.record(service, operation, params, None, internal, ctx)
-        return _error_response(request, internal, ctx.request_id)
-    return protocol.http_response(request.url, 200, protocol.encode_result(result), ctx.request_id)
+        return _error_response(request, internal, request_id)
+    return protocol.http_response(request.url, 200, protocol.encode_result(result), request_id)
 
 
 # Region names seen valid (a few per test run; bounded all the same).
