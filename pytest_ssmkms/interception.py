@@ -175,10 +175,17 @@ def _respond(
     operation: str,
     fast: tuple[Any, Any, Any] | None = None,
 ) -> AWSResponse:
-    if fast is not None and type(fast[1]) is str and type(fast[2]) is str:
-        authorization, user_agent = fast[1], fast[2]  # what _text gives for text
-    elif fast is not None:
-        authorization, user_agent = _text(fast[1]), _text(fast[2])
+    if fast is not None:
+        # What _text gives, inline for the bytes botocore's signed headers hold (and text).
+        authorization, user_agent = fast[1], fast[2]
+        if type(authorization) is bytes:
+            authorization = authorization.decode("utf-8", "replace")
+        elif type(authorization) is not str:
+            authorization = _text(authorization)
+        if type(user_agent) is bytes:
+            user_agent = user_agent.decode("utf-8", "replace")
+        elif type(user_agent) is not str:
+            user_agent = _text(user_agent)
     else:
         authorization = _header(request.headers, "Authorization")
         user_agent = _header(request.headers, "User-Agent")
