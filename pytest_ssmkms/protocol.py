@@ -22,6 +22,7 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 from botocore.model import OperationModel, Shape
 
+from pytest_ssmkms.jsondoc import nested_deeper_than
 from pytest_ssmkms.errors import AwsError, SerializationException
 
 Decoder = Callable[[Any, str], Any]
@@ -76,7 +77,7 @@ def decode_request(operation: OperationModel, body: Any) -> dict[str, Any]:
         isinstance(body, bytes)
         and len(body) > 2 * MAX_NESTING
         and body.count(b"{") + body.count(b"[") > MAX_NESTING
-        and _depth_exceeds(raw, MAX_NESTING)
+        and nested_deeper_than(raw, MAX_NESTING)
     ):
         raise SerializationException(f"The request body is nested deeper than {MAX_NESTING} levels.")
     if isinstance(body, bytes) and (b"\\u" in body or b"\xed" in body) and _SURROGATE.search(body):
@@ -157,19 +158,6 @@ def _refuse_lone_surrogates(value: Any, path: str) -> None:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _refuse_lone_surrogates(item, f"{path}[{index}]")
-
-
-def _depth_exceeds(value: Any, limit: int) -> bool:
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return False
 
 
 # A member whose decoded value is the JSON value itself, accepted as is when its exact type
