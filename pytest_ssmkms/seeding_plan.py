@@ -35,15 +35,31 @@ def marker_call(marker: pytest.Mark) -> str:
     return "@pytest.mark." + preseed.describe_call(marker.name, marker.args, marker.kwargs)
 
 
+_STATES_APPLIED_AFTER_PARAMETERS = ("Disabled", "PendingDeletion")
+
+
 def seed_from_markers(world: World, node: Node, config: pytest.Config) -> None:
     """Apply the ini seed files and every seeding marker visible from ``node``."""
     # A declaration without region= is for the mock's default region: the same slot.
     keys = _key_declarations(node, world.settings.region)
     parameters = _parameter_declarations(node, config, world.settings.region)
+    # A key declared Disabled or PendingDeletion may still protect declared SecureStrings (the
+    # seed document's troubleshooting cases): create it Enabled, seed the parameters, then
+    # give it its state.
+    later: list[tuple[str, str, dict[str, Any]]] = []
     for what, arguments in keys:
-        preseed.create_key(world, what, arguments)
+        state = arguments.get("state")
+        if parameters and state in _STATES_APPLIED_AFTER_PARAMETERS:
+            enabled = {name: value for name, value in arguments.items() if name != "state"}
+            key = preseed.create_key(world, what, enabled)
+            where = {"region": arguments["region"]} if arguments.get("region") else {}
+            later.append((what, key.key_id, {"state": state, **where}))
+        else:
+            preseed.create_key(world, what, arguments)
     for what, arguments in parameters:
         preseed.put_parameter(world, what, arguments)
+    for what, key_id, arguments in later:
+        preseed.set_key_state(world, what, key_id, arguments)
 
 
 def _levels(node: Node, name: str) -> list[tuple[Node, list[pytest.Mark]]]:
