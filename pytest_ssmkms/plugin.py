@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from pytest_ssmkms import interception
+from pytest_ssmkms.backend import operation_table
 from pytest_ssmkms.errors import PluginUsageError
 from pytest_ssmkms.mock import SsmKms, mock_ssm_kms
 from pytest_ssmkms.preseed import did_you_mean
@@ -68,6 +69,10 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", line)
     # Installed before collection, so module-level clients in code under test carry the hook.
     interception.install()
+    # Import the service packages now, not inside the first test: pytester's in-process runs
+    # drop modules first imported during a run, and a second copy of an error class would no
+    # longer match the handlers cached from the first.
+    operation_table("ssm")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
