@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import threading
-import uuid
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -22,7 +21,7 @@ from botocore.credentials import Credentials
 from botocore.model import OperationModel, ServiceModel
 
 from pytest_ssmkms import protocol
-from pytest_ssmkms.context import CallContext, new_request_id
+from pytest_ssmkms.context import new_request_id
 from pytest_ssmkms.errors import (
     AwsError,
     InvalidSignatureException,
@@ -162,10 +161,10 @@ def _answer(
     try:
         return _respond(world, request, service, operation, fast)
     except AwsError as error:
-        return _error_response(request, error, str(uuid.uuid4()))
+        return _error_response(request, error, new_request_id())
     except Exception as exc:  # a bug outside the handler (context, decoding, encoding): still a 400
         internal = PluginInternalError(service, operation, exc)
-        return _error_response(request, internal, str(uuid.uuid4()))
+        return _error_response(request, internal, new_request_id())
 
 
 def _respond(
@@ -189,31 +188,16 @@ def _respond(
     else:
         authorization = _header(request.headers, "Authorization")
         user_agent = _header(request.headers, "User-Agent")
-    match = _CREDENTIAL_SCOPE.search(authorization)  # as _signature_scope
+    match = _CREDENTIAL_SCOPE.search(authorization)
     access_key, region = (match.group(1), match.group(2)) if match is not None else (None, None)
     if region is not None and region not in _valid_regions and not _valid_region(region):
         # botocore refuses such region names client-side; only a hand-made request has one.
         raise InvalidSignatureException(
             f"Credential should be scoped to a valid region, not '{region[:64]}'."
         )
-    # world.caller_for(access_key) and world.context(...), inline (two calls per request):
-    # a registered key or the default key answered here, any other key through caller_for.
-    caller = world.identities.get(access_key) if access_key else None
-    if caller is None:
-        caller = world.default_caller
-        if access_key and access_key != caller.access_key_id:
-            caller = world.caller_for(access_key)
     region = region or _region_from_url(request.url) or world.settings.region
-    backend = world._backends.get((caller.account_id, region))
-    request_id = new_request_id()  # kept here too: request_id is a property
-    ctx = CallContext(
-        backend if backend is not None else world.backend(caller.account_id, region),
-        caller,
-        region,
-        request_id,
-        world.clock.now(),
-        user_agent,
-    )
+    ctx = world.context(world.caller_for(access_key), region, user_agent)
+    request_id = ctx.request_id
     params: dict[str, Any] = {}
     model = operation_model(service, operation)
     try:
