@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import random
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,9 +19,6 @@ _ids = random.Random(os.urandom(32))
 if hasattr(os, "register_at_fork"):  # a forked child must not repeat its parent's ids
     os.register_at_fork(after_in_child=lambda: _ids.seed(os.urandom(32)))
 
-
-# Guards the lazy request id of a call made on a caller's behalf (CallContext.request_id).
-_lazy_id_lock = threading.Lock()
 
 # The version nibble of the UUID text (its 13th hex digit), set to 4.
 _VERSION_MASK = ~(0xF << 76) & ((1 << 128) - 1)
@@ -65,93 +61,24 @@ class AuthorizationRequest:
     key: Any = None
 
 
+@dataclass(slots=True)  # not frozen: frozen dataclasses cost a setattr per field per call
 class CallContext:
-    """One call as the backend sees it.
+    """One call as the backend sees it."""
 
-    A plain class with slots (not a dataclass) so that ``request_id`` can be made lazily: the
-    calls a service makes for its caller (SSM's Decrypt) rarely need theirs, which is read only
-    for the trail's event and for a failed inner call's message."""
-
-    __slots__ = (
-        "backend", "caller", "region", "_request_id", "event_time", "user_agent", "source_ip",
-        "invoked_by", "called_via", "trusted", "notes",
-    )
     backend: Backend
     caller: Caller
     region: str
-    _request_id: str | None
+    request_id: str
     event_time: datetime
-    user_agent: str
-    source_ip: str
-    invoked_by: str | None
-    called_via: tuple[str, ...]
-    trusted: bool
-    notes: dict[str, Any]
-
-    def __init__(
-        self,
-        backend: Backend,
-        caller: Caller,
-        region: str,
-        request_id: str | None,  # None: made on first read
-        event_time: datetime,
-        user_agent: str = "",
-        source_ip: str = "127.0.0.1",
-        # Set on calls a service makes on the caller's behalf (SSM calling KMS).
-        invoked_by: str | None = None,
-        called_via: tuple[str, ...] = (),
-        # Preseeding (markers, handle methods): skips authorization; such calls are not recorded.
-        trusted: bool = False,
-        # Per-call scratch space (the deciding policy statement, ...): never shared with child calls.
-        notes: dict[str, Any] | None = None,
-    ) -> None:
-        self.backend = backend
-        self.caller = caller
-        self.region = region
-        self._request_id = request_id
-        self.event_time = event_time
-        self.user_agent = user_agent
-        self.source_ip = source_ip
-        self.invoked_by = invoked_by
-        self.called_via = called_via
-        self.trusted = trusted
-        self.notes = {} if notes is None else notes
-
-    @property
-    def request_id(self) -> str:
-        found = self._request_id
-        if found is None:
-            with _lazy_id_lock:  # two threads reading it first must get the same id
-                found = self._request_id
-                if found is None:
-                    found = self._request_id = new_request_id()
-        return found
-
-    @request_id.setter
-    def request_id(self, value: str) -> None:
-        self._request_id = value
-
-    def __repr__(self) -> str:  # as the dataclass printed it (notes left out)
-        return (
-            f"CallContext(backend={self.backend!r}, caller={self.caller!r}, "
-            f"region={self.region!r}, request_id={self.request_id!r}, "
-            f"event_time={self.event_time!r}, user_agent={self.user_agent!r}, "
-            f"source_ip={self.source_ip!r}, invoked_by={self.invoked_by!r}, "
-            f"called_via={self.called_via!r}, trusted={self.trusted!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:  # as the dataclass compared (notes left out)
-        if type(other) is not CallContext:
-            return NotImplemented
-        return (
-            self.backend, self.caller, self.region, self.request_id, self.event_time,
-            self.user_agent, self.source_ip, self.invoked_by, self.called_via, self.trusted,
-        ) == (
-            other.backend, other.caller, other.region, other.request_id, other.event_time,
-            other.user_agent, other.source_ip, other.invoked_by, other.called_via, other.trusted,
-        )
-
-    __hash__ = None  # type: ignore[assignment]  # as a mutable dataclass: unhashable
+    user_agent: str = ""
+    source_ip: str = "127.0.0.1"
+    # Set on calls a service makes on the caller's behalf (SSM calling KMS).
+    invoked_by: str | None = None
+    called_via: tuple[str, ...] = ()
+    # Preseeding (markers, handle methods): skips authorization; such calls are not recorded.
+    trusted: bool = False
+    # Per-call scratch space (the deciding policy statement, ...): never shared with child calls.
+    notes: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def via(self, service_principal: str) -> CallContext:
         """The context for a call that ``service_principal`` makes for this caller."""
@@ -159,7 +86,7 @@ class CallContext:
             self.backend,
             self.caller,
             self.region,
-            None,  # the inner call is a request of its own: its id is made when first read
+            new_request_id(),  # the inner call is a request of its own
             self.event_time,
             service_principal,  # user_agent
             service_principal,  # source_ip
