@@ -149,6 +149,7 @@ class Backend:
         self.world = world
         self.account_id = account_id
         self.region = region
+
     @property
     def clock(self) -> Clock:
         return self.world.clock
@@ -187,14 +188,12 @@ class Backend:
         ``model`` is given for calls that came over the wire, whose input is then checked
         against the model's constraints; calls between services are trusted. Calls made with
         a trusted context (preseeding) are not recorded."""
-        table = (_TABLES or _load_tables())[service]
+        table = operation_table(service)
         handler = table.get(operation)
-        world = self.world
-        trail = world.trail
-        with world.lock:
+        with self.world.lock:
             # Where this call's record goes: before the records of the calls it makes itself
             # (SSM's Encrypt/Decrypt), so the trail reads in the order calls were made.
-            at = trail._base + len(trail._records)  # trail.mark(), inline (hot path)
+            at = self.world.trail.mark()
             try:
                 if handler is None:
                     raise UnknownOperationError(service, operation, list(table))
@@ -206,10 +205,7 @@ class Backend:
                     self.record(service, operation, params, None, error, ctx, at=at)
                 raise
             if not ctx.trusted:
-                trail.append(
-                    CallRecord(service, operation, params, result, None, ctx, ctx.notes.get("decision")),
-                    at,
-                )
+                self.record(service, operation, params, result, None, ctx, at=at)
             return result
 
     def record(
