@@ -32,7 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_ssmkms import mock_ssm_kms
-from pytest_ssmkms.backend import Backend, World
+from pytest_ssmkms.aws.backend import Backend, World
 
 STANDARD_LIMIT = 10_000
 ROUNDS = 7

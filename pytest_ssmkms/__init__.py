@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pytest_ssmkms.errors import AwsError, PluginUsageError, UnmockedServiceError
-from pytest_ssmkms.mock import SsmKms, mock_ssm_kms
+from pytest_ssmkms.aws.errors import AwsError, PluginUsageError, UnmockedServiceError
+from pytest_ssmkms.mock.handle import SsmKms, mock_ssm_kms
 
 __all__ = ["AwsError", "PluginUsageError", "SsmKms", "UnmockedServiceError", "mock_ssm_kms"]
 __version__ = "0.1.0"

@@ -14,7 +14,7 @@ import botocore.session
 from botocore.model import Shape
 from botocore.validate import ParamValidator
 
-from pytest_ssmkms.protocol import encode_result
+from pytest_ssmkms.wire.protocol import encode_result
 
 _session = botocore.session.get_session()
 

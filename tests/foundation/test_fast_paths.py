@@ -10,11 +10,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pytest_ssmkms import protocol
-from pytest_ssmkms.clock import Clock
-from pytest_ssmkms.context import new_request_id
-from pytest_ssmkms.errors import SerializationException
-from pytest_ssmkms.kms import crypto, registry
+from pytest_ssmkms.wire import protocol
+from pytest_ssmkms.aws.clock import Clock
+from pytest_ssmkms.aws.context import new_request_id
+from pytest_ssmkms.aws.errors import SerializationException
+from pytest_ssmkms.aws.kms import crypto, registry
 
 
 def test_request_ids_are_random_uuid4_text() -> None:

@@ -11,7 +11,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pytest_ssmkms import UnmockedServiceError, mock_ssm_kms
-from pytest_ssmkms.interception import active_world
+from pytest_ssmkms.adapters.botocore_hook import active_world
 
 # Made at import time, before any mock is active: code under test often does this.
 MODULE_LEVEL_SSM = boto3.client("ssm", region_name="us-east-1")
@@ -33,7 +33,7 @@ def test_module_level_client_made_before_the_mock_is_answered(ssm_kms):
 def test_client_without_the_hook_is_answered_by_the_transport_guard():
     # Sessions made after installation carry the hook; strip it from one client to stand for a
     # client whose session was created before the plugin was installed.
-    from pytest_ssmkms.interception import before_send
+    from pytest_ssmkms.adapters.botocore_hook import before_send
 
     client = botocore.session.get_session().create_client(
         "ssm", region_name="us-east-1", aws_access_key_id="AKIAOLD", aws_secret_access_key="x"

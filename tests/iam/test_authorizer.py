@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from pytest_ssmkms.backend import Settings, World
-from pytest_ssmkms.context import CallContext
-from pytest_ssmkms.errors import AccessDeniedException, PluginUsageError
-from pytest_ssmkms.iam import aws_managed_key_policy, default_key_policy
-from pytest_ssmkms.iam.principals import Principal, create_principal
+from pytest_ssmkms.aws.backend import Settings, World
+from pytest_ssmkms.aws.context import CallContext
+from pytest_ssmkms.aws.errors import AccessDeniedException, PluginUsageError
+from pytest_ssmkms.aws.iam import aws_managed_key_policy, default_key_policy
+from pytest_ssmkms.aws.iam.principals import Principal, create_principal
 
 ACCOUNT = "111122223333"
 REGION = "us-west-2"
@@ -439,7 +439,7 @@ def test_kms_calls_on_no_key_are_decided_by_identity_policies(world: World) -> N
 
 
 def test_a_stored_policy_that_cannot_be_evaluated_is_a_clear_error(world: World) -> None:
-    from pytest_ssmkms.errors import AwsError
+    from pytest_ssmkms.aws.errors import AwsError
 
     broken = key(kms_policy({"Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"}))
     with pytest.raises(AwsError, match=f"The key policy of {KEY_ARN} cannot be evaluated: .*invalid principals") as caught:

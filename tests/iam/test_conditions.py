@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_ssmkms.iam.conditions import Condition, normalize_key, parse_date, parse_operator
-from pytest_ssmkms.iam.patterns import mapping_lookup
+from pytest_ssmkms.aws.iam.conditions import Condition, normalize_key, parse_date, parse_operator
+from pytest_ssmkms.aws.iam.patterns import mapping_lookup
 
 
 def cond(operator: str, key: str, *values: str) -> Condition:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from pytest_ssmkms.iam.evaluation import (
+from pytest_ssmkms.aws.iam.evaluation import (
     ACCOUNT,
     DIRECT,
     PrincipalRef,
@@ -15,7 +15,7 @@ from pytest_ssmkms.iam.evaluation import (
     grant_allows,
     principal_match,
 )
-from pytest_ssmkms.iam.policy import Policy, parse_policy
+from pytest_ssmkms.aws.iam.policy import Policy, parse_policy
 
 ACCOUNT_ID = "111122223333"
 KEY_ARN = f"arn:aws:kms:us-west-2:{ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from pytest_ssmkms.iam import PolicyError, validate_policy_document
-from pytest_ssmkms.iam.policy import parse_policy
+from pytest_ssmkms.aws.iam import PolicyError, validate_policy_document
+from pytest_ssmkms.aws.iam.policy import parse_policy
 
 ALLOW_ALL_KEY = {
     "Version": "2012-10-17",

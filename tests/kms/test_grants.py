@@ -113,7 +113,7 @@ def test_list_retirable_grants(kms, key):
 
 @pytest.mark.parametrize("state", ["Disabled", "PendingDeletion"])
 def test_create_grant_needs_an_enabled_key(ssm_kms, kms, key, state):
-    from pytest_ssmkms.kms.seeding import set_key_state
+    from pytest_ssmkms.seeding.kms import set_key_state
 
     set_key_state(ssm_kms.world.backend(), key["KeyId"], state)
     with pytest.raises(ClientError) as caught:

@@ -210,7 +210,7 @@ def test_deleted_key_takes_its_aliases(ssm_kms, kms, key):
 
 def test_cross_account_key_by_arn(ssm_kms):
     other = ssm_kms.session().client("kms")
-    from pytest_ssmkms.kms.seeding import seed_key
+    from pytest_ssmkms.seeding.kms import seed_key
 
     share = {
         "Version": "2012-10-17",

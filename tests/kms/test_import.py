@@ -9,7 +9,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_ssmkms.kms.wrapping import wrap
+from pytest_ssmkms.aws.kms.wrapping import wrap
 
 
 @pytest.fixture

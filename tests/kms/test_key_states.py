@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_ssmkms.kms.seeding import key_state, seed_key, set_key_state
+from pytest_ssmkms.seeding.kms import key_state, seed_key, set_key_state
 
 STATES = ["Enabled", "Disabled", "PendingDeletion", "PendingImport"]
 

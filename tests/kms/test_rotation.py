@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_ssmkms.kms.crypto import parse
+from pytest_ssmkms.aws.kms.crypto import parse
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def test_disabled_key_does_not_rotate_until_enabled(ssm_kms, kms, key):
      ("PendingImport", "UnsupportedOperationException")],
 )
 def test_rotation_settings_by_key_state(ssm_kms, kms, state, expected):
-    from pytest_ssmkms.kms.seeding import seed_key
+    from pytest_ssmkms.seeding.kms import seed_key
 
     key = seed_key(ssm_kms.world.backend(), state=state)
     for call in (kms.enable_key_rotation, kms.disable_key_rotation):
@@ -116,7 +116,7 @@ def test_rotation_settings_by_key_state(ssm_kms, kms, state, expected):
 
 
 def test_imported_keys_have_no_rotation_status(ssm_kms, kms):
-    from pytest_ssmkms.kms.seeding import seed_key
+    from pytest_ssmkms.seeding.kms import seed_key
 
     key = seed_key(ssm_kms.world.backend(), origin="EXTERNAL")
     with pytest.raises(ClientError) as caught:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from pytest_ssmkms.errors import PluginUsageError
-from pytest_ssmkms.kms.seeding import key_state, seed_key, set_key_state
+from pytest_ssmkms.aws.errors import PluginUsageError
+from pytest_ssmkms.seeding.kms import key_state, seed_key, set_key_state
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import freezegun
 import pytest
 import time_machine
 
-from pytest_ssmkms.clock import Clock
+from pytest_ssmkms.aws.clock import Clock
 
 UTC = timezone.utc
 NEW_YEAR_2030 = datetime(2030, 1, 1, tzinfo=UTC)

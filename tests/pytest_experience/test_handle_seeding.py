@@ -7,7 +7,7 @@ from datetime import timedelta
 import boto3
 import pytest
 
-from pytest_ssmkms.preseed import SeededKey
+from pytest_ssmkms.seeding.preseed import SeededKey
 
 
 def test_create_key_returns_its_id_arn_and_alias(ssm_kms):

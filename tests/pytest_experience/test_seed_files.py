@@ -6,7 +6,7 @@ import boto3
 import pytest
 
 from pytest_ssmkms import PluginUsageError
-from pytest_ssmkms.seed_files import parse_seed_document
+from pytest_ssmkms.seeding.files import parse_seed_document
 from tests.pytest_experience.runner import run
 
 pytest_plugins = ["pytester"]

@@ -13,9 +13,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.model import OperationModel
 
-from pytest_ssmkms.backend import operation_table
-from pytest_ssmkms.interception import operation_model
-from pytest_ssmkms.mock import SsmKms
+from pytest_ssmkms.aws.backend import operation_table
+from pytest_ssmkms.adapters.botocore_hook import operation_model
+from pytest_ssmkms.mock.handle import SsmKms
 
 SERVICES = ("ssm", "kms", "cloudtrail")
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_ssmkms import mock_ssm_kms
-from pytest_ssmkms.trail.query import summary_lines
+from pytest_ssmkms.aws.trail.query import summary_lines
 from tests.reliability.strategies import request_strategy
 from tests.reliability.support import (
     KNOWN_BUGS,

@@ -12,7 +12,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_ssmkms.backend import World
+from pytest_ssmkms.aws.backend import World
 
 PARAMETERS = 3_000
 KEYS = 300

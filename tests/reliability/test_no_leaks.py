@@ -22,7 +22,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_ssmkms.trail.log import TrailAssertionError
+from pytest_ssmkms.aws.trail.log import TrailAssertionError
 from tests.reliability.support import find_secrets
 
 LEAF_TYPES = (str, bytes, bytearray, int, float, bool, type(None), datetime, date, uuid.UUID)
@@ -215,7 +215,7 @@ def test_pytest_failure_report_holds_no_secret(pytester):
 def test_an_internal_error_never_quotes_the_value_it_failed_on(ssm_kms, monkeypatch):
     # A plugin bug whose exception text quotes the secret (int(value), f"bad {value}") is
     # answered as InternalFailure naming the exception type and place, not its text.
-    from pytest_ssmkms.ssm import handlers
+    from pytest_ssmkms.aws.ssm import handlers
 
     value = f"internal-{uuid.uuid4().hex}"
 

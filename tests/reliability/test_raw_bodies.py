@@ -16,7 +16,7 @@ from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import ClientError
 
 from pytest_ssmkms import mock_ssm_kms
-from pytest_ssmkms.interception import before_send
+from pytest_ssmkms.adapters.botocore_hook import before_send
 from tests.reliability.support import UNVALIDATED
 
 AUTH = (
@@ -204,7 +204,7 @@ def test_many_distinct_unknown_operations_do_not_grow_memory(monkeypatch):
     # (a cache keyed on them would grow with every name a fuzzer or a typo sends).
     # The trail keeps records by design, and pytest's trail collector keeps even cleared ones
     # until the test ends (for the failure report): keep it from watching this world.
-    from pytest_ssmkms import interception
+    from pytest_ssmkms.adapters import botocore_hook as interception
 
     monkeypatch.setattr(interception, "activation_listeners", [])
     with mock_ssm_kms() as aws:
@@ -239,9 +239,9 @@ def _raises(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("where", ["handler-raises", "result-not-encodable", "context-fails", "decoder-fails"])
 def test_a_plugin_bug_anywhere_is_a_400_not_a_traceback(monkeypatch, where):
-    from pytest_ssmkms import protocol
-    from pytest_ssmkms.clock import Clock
-    from pytest_ssmkms.ssm import handlers
+    from pytest_ssmkms.wire import protocol
+    from pytest_ssmkms.aws.clock import Clock
+    from pytest_ssmkms.aws.ssm import handlers
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")

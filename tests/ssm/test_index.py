@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from pytest_ssmkms.ssm.index import TreeIndex
+from pytest_ssmkms.aws.ssm.index import TreeIndex
 
 NAMES = ["a", "a/b", "a/b/c", "a/b/d", "a/c", "ab", "b/x/y", "b/z", "c"]
 

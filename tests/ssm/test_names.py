@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from pytest_ssmkms.ssm.names import NAME_RULES, label_is_valid, parse_reference
+from pytest_ssmkms.aws.ssm.names import NAME_RULES, label_is_valid, parse_reference
 from tests.ssm.support import error_of
 
 

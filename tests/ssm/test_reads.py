@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from pytest_ssmkms.ssm.names import PATH_RULES
+from pytest_ssmkms.aws.ssm.names import PATH_RULES
 from tests.ssm.support import error_of
 
 TREE = {

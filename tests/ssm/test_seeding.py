@@ -5,8 +5,8 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from pytest_ssmkms.errors import PluginUsageError
-from pytest_ssmkms.ssm.seeding import seed_parameter
+from pytest_ssmkms.aws.errors import PluginUsageError
+from pytest_ssmkms.seeding.ssm import seed_parameter
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from pytest_ssmkms.ssm.seeding import seed_parameter
+from pytest_ssmkms.seeding.ssm import seed_parameter
 from tests.ssm.support import error_of
 
 ADVANCED_TOO_LARGE = (

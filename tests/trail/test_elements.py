@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from pytest_ssmkms.backend import Settings, World
-from pytest_ssmkms.errors import AwsError
-from pytest_ssmkms.trail import HIDDEN, CallRecord
-from pytest_ssmkms.trail.elements import camel, format_timestamp, request_converter, response_converter
+from pytest_ssmkms.aws.backend import Settings, World
+from pytest_ssmkms.aws.errors import AwsError
+from pytest_ssmkms.aws.trail import HIDDEN, CallRecord
+from pytest_ssmkms.aws.trail.elements import camel, format_timestamp, request_converter, response_converter
 from tests.trail.support import SECRET
 
 KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -160,7 +160,7 @@ def test_decision_is_a_top_level_field_when_given() -> None:
 
 
 def test_assumed_role_identity() -> None:
-    from pytest_ssmkms.context import Caller
+    from pytest_ssmkms.aws.context import Caller
 
     world = World(Settings())
     caller = Caller(

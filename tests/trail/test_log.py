@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pytest_ssmkms.backend import Settings, World
-from pytest_ssmkms.trail import CallRecord, Trail
+from pytest_ssmkms.aws.backend import Settings, World
+from pytest_ssmkms.aws.trail import CallRecord, Trail
 
 
 def make(world: World, operation: str) -> CallRecord:

@@ -7,7 +7,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from pytest_ssmkms import SsmKms
-from pytest_ssmkms.trail import TrailAssertionError
+from pytest_ssmkms.aws.trail import TrailAssertionError
 from tests.trail.support import SECRET, dump
 
 ARN = "arn:aws:ssm:us-east-1:123456789012:parameter/app/db/pw"

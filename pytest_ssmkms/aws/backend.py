@@ -1,0 +1,226 @@
+"""The in-memory AWS: a World per activation, a Backend per account and region."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.model import OperationModel
+
+from pytest_ssmkms.aws.clock import Clock
+from pytest_ssmkms.aws.context import CallContext, Caller, new_request_id
+from pytest_ssmkms.aws.errors import AwsError, UnknownOperationError
+from pytest_ssmkms.aws.trail import CallRecord, Trail
+from pytest_ssmkms.wire.validation import validate_input
+
+Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any]]
+
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT_ID = "123456789012"
+DEFAULT_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+DEFAULT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+DEFAULT_USER_NAME = "test-admin"
+
+
+def _operation_tables() -> dict[str, Mapping[str, Handler]]:
+    from pytest_ssmkms.aws.kms.handlers import OPERATIONS as KMS
+    from pytest_ssmkms.aws.ssm.handlers import OPERATIONS as SSM
+    from pytest_ssmkms.aws.trail.handlers import OPERATIONS as CLOUDTRAIL
+
+    return {"ssm": SSM, "kms": KMS, "cloudtrail": CLOUDTRAIL}
+
+
+_TABLES: dict[str, Mapping[str, Handler]] | None = None
+
+
+def operation_table(service: str) -> Mapping[str, Handler]:
+    return (_TABLES or _load_tables())[service]
+
+
+def _load_tables() -> dict[str, Mapping[str, Handler]]:
+    global _TABLES
+    if _TABLES is None:
+        _TABLES = _operation_tables()
+    return _TABLES
+
+
+@dataclass
+class Settings:
+    """What one activation was configured with."""
+
+    region: str = DEFAULT_REGION
+    account_id: str = DEFAULT_ACCOUNT_ID
+    passthrough: frozenset[str] = frozenset()
+    enforce_permissions: bool = True
+    # Seed for deterministic key ids, key material and ciphertexts; None means random.
+    deterministic_seed: int | str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class World:
+    """Everything one activation owns: the clock, the trail, and a backend per account+region."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock = Clock()
+        self.trail = Trail()
+        self.lock = threading.RLock()
+        self._backends: dict[tuple[str, str], Backend] = {}
+        # access key id -> the identity that signs with it (filled by principals).
+        self.identities: dict[str, Caller] = {}
+        # The authorizer's cache of decisions that read no condition key (iam/authorizer.py).
+        self.decisions: dict[tuple[Any, ...], Any] = {}
+        self.default_caller = Caller(
+            type="IAMUser",
+            arn=f"arn:aws:iam::{settings.account_id}:user/{DEFAULT_USER_NAME}",
+            principal_id="AIDAPYTESTSSMKMSADMIN",
+            account_id=settings.account_id,
+            access_key_id=DEFAULT_ACCESS_KEY_ID,
+            user_name=DEFAULT_USER_NAME,
+        )
+
+    def backend(self, account_id: str | None = None, region: str | None = None) -> Backend:
+        key = (account_id or self.settings.account_id, region or self.settings.region)
+        found = self._backends.get(key)
+        if found is None:
+            with self.lock:
+                found = self._backends.get(key)
+                if found is None:
+                    found = self._backends[key] = Backend(self, *key)
+        return found
+
+    def caller_for(self, access_key_id: str | None) -> Caller:
+        """The identity behind an access key; unknown keys act as the account's administrator."""
+        if access_key_id:
+            known = self.identities.get(access_key_id)
+            if known is not None:
+                return known
+            if access_key_id != self.default_caller.access_key_id:
+                return _admin_with_key(self.default_caller, access_key_id)
+        return self.default_caller
+
+    def context(
+        self, caller: Caller, region: str, user_agent: str = ""
+    ) -> CallContext:
+        backend = self._backends.get((caller.account_id, region))
+        return CallContext(
+            backend if backend is not None else self.backend(caller.account_id, region),
+            caller,
+            region,
+            new_request_id(),
+            self.clock.now(),
+            user_agent,
+        )
+
+
+    def system_context(self, region: str | None = None) -> CallContext:
+        """A trusted context for preseeding: not authorized, not recorded."""
+        return CallContext(
+            backend=self.backend(None, region),
+            caller=self.default_caller,
+            region=region or self.settings.region,
+            request_id=new_request_id(),
+            event_time=self.clock.now(),
+            user_agent="pytest-ssmkms",
+            trusted=True,
+        )
+
+
+def _admin_with_key(admin: Caller, access_key_id: str) -> Caller:
+    return Caller(
+        type=admin.type,
+        arn=admin.arn,
+        principal_id=admin.principal_id,
+        account_id=admin.account_id,
+        access_key_id=access_key_id,
+        user_name=admin.user_name,
+    )
+
+
+class Backend:
+    """One account in one region: its key registry and its parameter store."""
+
+    kms: Any  # the KMS key registry (made on first use, see __getattr__)
+    ssm: Any  # the SSM parameter store (made on first use)
+
+    def __init__(self, world: World, account_id: str, region: str) -> None:
+        self.world = world
+        self.account_id = account_id
+        self.region = region
+
+    @property
+    def clock(self) -> Clock:
+        return self.world.clock
+
+    def __getattr__(self, name: str) -> Any:
+        # ``kms`` (the key registry) and ``ssm`` (the parameter store) are made on first use
+        # (most tests touch few services) and then are plain attributes: the hot path reads
+        # them on every call without a property call.
+        if name == "kms":
+            from pytest_ssmkms.aws.kms.registry import KeyRegistry
+
+            factory: Callable[[Backend], Any] = KeyRegistry
+        elif name == "ssm":
+            from pytest_ssmkms.aws.ssm.store import ParameterStore
+
+            factory = ParameterStore
+        else:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        with self.world.lock:
+            made = self.__dict__.get(name)
+            if made is None:
+                made = self.__dict__[name] = factory(self)
+        return made
+
+    def invoke(
+        self,
+        service: str,
+        operation: str,
+        params: dict[str, Any],
+        ctx: CallContext,
+        *,
+        model: OperationModel | None = None,
+    ) -> dict[str, Any]:
+        """Answer one operation and record it in the trail, success or failure.
+
+        ``model`` is given for calls that came over the wire, whose input is then checked
+        against the model's constraints; calls between services are trusted. Calls made with
+        a trusted context (preseeding) are not recorded."""
+        table = operation_table(service)
+        handler = table.get(operation)
+        with self.world.lock:
+            # Where this call's record goes: before the records of the calls it makes itself
+            # (SSM's Encrypt/Decrypt), so the trail reads in the order calls were made.
+            at = self.world.trail.mark()
+            try:
+                if handler is None:
+                    raise UnknownOperationError(service, operation, list(table))
+                if model is not None:
+                    validate_input(model, params)
+                result = handler(ctx, params)
+            except AwsError as error:
+                if not ctx.trusted:
+                    self.record(service, operation, params, None, error, ctx, at=at)
+                raise
+            if not ctx.trusted:
+                self.record(service, operation, params, result, None, ctx, at=at)
+            return result
+
+    def record(
+        self,
+        service: str,
+        operation: str,
+        params: dict[str, Any],
+        result: dict[str, Any] | None,
+        error: AwsError | None,
+        ctx: CallContext,
+        *,
+        at: int | None = None,
+    ) -> None:
+        """Append one call to the trail (at position ``at``, a ``trail.mark()``, if given)."""
+        self.world.trail.append(
+            CallRecord(service, operation, params, result, error, ctx, ctx.notes.get("decision")),
+            at,
+        )

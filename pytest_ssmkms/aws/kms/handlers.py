@@ -1,0 +1,35 @@
+"""The KMS operation table: every implemented operation, merged from its module's table.
+
+Handlers read parameters, call the registry, and shape the output; the rules live in the
+registry, the key-state table (``states``) and the pure crypto modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pytest_ssmkms.aws.context import CallContext
+from pytest_ssmkms.aws.kms import (
+    ops_aliases,
+    ops_asymmetric,
+    ops_crypto,
+    ops_grants,
+    ops_import,
+    ops_keys,
+    ops_policy_tags,
+    ops_rotation,
+)
+
+Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any]]
+
+OPERATIONS: Mapping[str, Handler] = {
+    **ops_keys.OPERATIONS,
+    **ops_aliases.OPERATIONS,
+    **ops_crypto.OPERATIONS,
+    **ops_policy_tags.OPERATIONS,
+    **ops_grants.OPERATIONS,
+    **ops_rotation.OPERATIONS,
+    **ops_import.OPERATIONS,
+    **ops_asymmetric.OPERATIONS,
+}

@@ -1,0 +1,181 @@
+"""Asymmetric and HMAC keys: GetPublicKey, Sign, Verify, GenerateMac, VerifyMac, and the RSA
+side of Encrypt/Decrypt (called from ``ops_crypto``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from pytest_ssmkms.aws.context import CallContext
+from pytest_ssmkms.aws.errors import ValidationException
+from pytest_ssmkms.aws.kms import asymmetric, states
+from pytest_ssmkms.aws.kms.common import check_grant_tokens, conditions, dry_run, find_key
+from pytest_ssmkms.aws.kms.errors import (
+    InvalidCiphertextException,
+    InvalidKeyUsageException,
+    KMSInvalidMacException,
+    KMSInvalidSignatureException,
+    UnsupportedOperationException,
+)
+from pytest_ssmkms.aws.kms.keys import Key
+
+
+def _private(key: Key) -> asymmetric.PrivateKey:
+    if key.key_spec not in asymmetric.SUPPORTED_SPECS:
+        raise UnsupportedOperationException(
+            f"pytest-ssmkms does not implement cryptography with {key.key_spec} keys; "
+            f"supported: {', '.join(sorted(asymmetric.SUPPORTED_SPECS))}, HMAC_* and SYMMETRIC_DEFAULT."
+        )
+    found: asymmetric.PrivateKey | None = key.private_key
+    if found is None:
+        assert key.current is not None and key.current.secret is not None
+        found = key.private_key = asymmetric.private_key(key.key_spec, key.current.secret)
+    return found
+
+
+def _usable(ctx: CallContext, params: dict[str, Any], action: str, usage: str, operation: str,
+            extra: dict[str, Any]) -> Key:
+    identifier = params["KeyId"]
+    key = find_key(ctx, identifier)
+    ctx.authorize(action, key.arn, key=key,
+                  conditions={**conditions(params, identifier=identifier), **extra})
+    states.for_cryptography(key)
+    if key.key_usage != usage:
+        raise InvalidKeyUsageException(
+            f"{key.arn} key usage is {key.key_usage} which is not valid for {operation}."
+        )
+    check_grant_tokens(ctx, params)
+    return key
+
+
+def _check_algorithm(key: Key, kind: str, algorithm: str) -> None:
+    allowed = key.algorithms().get(kind, [])
+    if algorithm not in allowed:
+        # Exact text not documented.
+        raise InvalidKeyUsageException(
+            f"Algorithm {algorithm} is incompatible with key spec {key.key_spec}. "
+            f"Valid algorithms: {', '.join(allowed)}."
+        )
+
+
+def get_public_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    identifier = params["KeyId"]
+    key = find_key(ctx, identifier)
+    ctx.authorize("kms:GetPublicKey", key.arn, key=key,
+                  conditions=conditions(params, identifier=identifier))
+    states.for_cryptography(key)
+    if key.is_symmetric or key.key_spec.startswith("HMAC_"):
+        # Exact text not documented: only asymmetric keys have a public key.
+        raise UnsupportedOperationException(
+            f"{key.arn} key spec {key.key_spec} has no public key: GetPublicKey takes asymmetric keys."
+        )
+    check_grant_tokens(ctx, params)
+    out: dict[str, Any] = {
+        "KeyId": key.arn,
+        "PublicKey": asymmetric.public_der(_private(key)),
+        "KeySpec": key.key_spec,
+        "CustomerMasterKeySpec": key.key_spec,
+        "KeyUsage": key.key_usage,
+    }
+    out.update(key.algorithms())
+    return out
+
+
+def _message(params: dict[str, Any], algorithm: str) -> tuple[bytes, bool]:
+    message_type = params.get("MessageType", "RAW")
+    message: bytes = params["Message"]
+    if message_type == "RAW":
+        return message, False
+    if message_type != "DIGEST" or algorithm.startswith("ED25519"):
+        raise UnsupportedOperationException(
+            f"pytest-ssmkms does not implement MessageType {message_type} with {algorithm}."
+        )
+    if len(message) != asymmetric.digest_size(algorithm):
+        raise ValidationException(f"Digest is invalid length for algorithm {algorithm}.")
+    return message, True
+
+
+def _signing(ctx: CallContext, params: dict[str, Any], operation: str) -> tuple[Key, bytes, bool]:
+    algorithm = params["SigningAlgorithm"]
+    extra = {"kms:SigningAlgorithm": algorithm, "kms:MessageType": params.get("MessageType", "RAW")}
+    key = _usable(ctx, params, f"kms:{operation}", "SIGN_VERIFY", operation, extra)
+    _check_algorithm(key, "SigningAlgorithms", algorithm)
+    if algorithm == "ED25519_PH_SHA_512":
+        raise UnsupportedOperationException("pytest-ssmkms does not implement ED25519_PH_SHA_512.")
+    message, digest = _message(params, algorithm)
+    _private(key)
+    dry_run(params)
+    return key, message, digest
+
+
+def sign(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    key, message, digest = _signing(ctx, params, "Sign")
+    algorithm = params["SigningAlgorithm"]
+    signature = asymmetric.sign(_private(key), algorithm, message, digest)
+    return {"KeyId": key.arn, "Signature": signature, "SigningAlgorithm": algorithm}
+
+
+def verify(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    key, message, digest = _signing(ctx, params, "Verify")
+    algorithm = params["SigningAlgorithm"]
+    if not asymmetric.verify(_private(key), algorithm, message, digest, params["Signature"]):
+        raise KMSInvalidSignatureException()
+    return {"KeyId": key.arn, "SignatureValid": True, "SigningAlgorithm": algorithm}
+
+
+def _mac_key(ctx: CallContext, params: dict[str, Any], operation: str) -> tuple[Key, bytes]:
+    algorithm = params["MacAlgorithm"]
+    key = _usable(ctx, params, f"kms:{operation}", "GENERATE_VERIFY_MAC", operation,
+                  {"kms:MacAlgorithm": algorithm})
+    _check_algorithm(key, "MacAlgorithms", algorithm)
+    dry_run(params)
+    assert key.current is not None and key.current.secret is not None
+    return key, asymmetric.mac(key.current.secret, algorithm, params["Message"])
+
+
+def generate_mac(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    key, mac = _mac_key(ctx, params, "GenerateMac")
+    return {"Mac": mac, "MacAlgorithm": params["MacAlgorithm"], "KeyId": key.arn}
+
+
+def verify_mac(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    import hmac
+
+    key, mac = _mac_key(ctx, params, "VerifyMac")
+    if not hmac.compare_digest(mac, params["Mac"]):
+        raise KMSInvalidMacException()
+    return {"KeyId": key.arn, "MacValid": True, "MacAlgorithm": params["MacAlgorithm"]}
+
+
+def rsa_encrypt(key: Key, algorithm: str, plaintext: bytes) -> bytes:
+    """Encrypt with an RSA ENCRYPT_DECRYPT key (state and permission already checked)."""
+    _check_algorithm(key, "EncryptionAlgorithms", algorithm)
+    private = _private(key)
+    assert isinstance(private, rsa.RSAPrivateKey)
+    limit = asymmetric.rsa_max_plaintext(private, algorithm)
+    if len(plaintext) > limit:
+        # Documented limits per key size and algorithm; exact error text not documented.
+        raise ValidationException(
+            f"Plaintext is too long for {key.key_spec} with {algorithm}: at most {limit} bytes."
+        )
+    return asymmetric.rsa_encrypt(private, algorithm, plaintext)
+
+
+def rsa_decrypt(key: Key, algorithm: str, ciphertext: bytes) -> bytes:
+    _check_algorithm(key, "EncryptionAlgorithms", algorithm)
+    private = _private(key)
+    assert isinstance(private, rsa.RSAPrivateKey)
+    plaintext = asymmetric.rsa_decrypt(private, algorithm, ciphertext)
+    if plaintext is None:
+        raise InvalidCiphertextException()
+    return plaintext
+
+
+OPERATIONS = {
+    "GetPublicKey": get_public_key,
+    "Sign": sign,
+    "Verify": verify,
+    "GenerateMac": generate_mac,
+    "VerifyMac": verify_mac,
+}

@@ -1,0 +1,201 @@
+"""Key lifecycle: CreateKey, DescribeKey, ListKeys, UpdateKeyDescription, Enable/DisableKey,
+ScheduleKeyDeletion, CancelKeyDeletion."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from pytest_ssmkms.aws.context import CallContext
+from pytest_ssmkms.aws.errors import ValidationException
+from pytest_ssmkms.aws.kms import states
+from pytest_ssmkms.aws.kms.common import (
+    find_key,
+    paginate,
+    refuse_aws_managed,
+    registry,
+    request_alias,
+)
+from pytest_ssmkms.aws.kms.errors import UnsupportedOperationException
+from pytest_ssmkms.aws.kms.keys import DISABLED, ENABLED, KEY_USAGES, PENDING_DELETION, Key
+from pytest_ssmkms.aws.kms.policies import validate_policy
+from pytest_ssmkms.aws.kms.tagging import merged, parse_tags
+
+
+def check_key_shape(key_spec: str, key_usage: str, origin: str, region: str = "") -> None:
+    """The KeySpec/KeyUsage/Origin combinations KMS accepts (and this mock can serve)."""
+    usages = KEY_USAGES.get(key_spec)
+    if usages is None:
+        raise ValidationException(
+            f"1 validation error detected: Value '{key_spec}' at 'keySpec' failed to satisfy "
+            f"constraint: Member must satisfy enum value set: [{', '.join(KEY_USAGES)}]"
+        )
+    if key_usage not in usages:
+        # Exact text not documented; KMS answers ValidationException for this combination.
+        raise ValidationException(
+            f"KeyUsage {key_usage} is not compatible with KeySpec {key_spec}. "
+            f"Valid KeyUsage values for {key_spec}: {', '.join(usages)}."
+        )
+    if key_spec == "SM2" and not region.startswith("cn-"):
+        # SM2 keys exist only in the China Regions; the exact text is not documented.
+        raise UnsupportedOperationException(
+            f"KeySpec SM2 is supported only in the China Regions, not in {region}."
+        )
+    if origin in ("AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"):
+        raise UnsupportedOperationException(
+            f"pytest-ssmkms does not model custom key stores (Origin {origin}); "
+            "use Origin AWS_KMS or EXTERNAL."
+        )
+    if origin == "EXTERNAL" and key_spec != "SYMMETRIC_DEFAULT":
+        raise UnsupportedOperationException(
+            f"pytest-ssmkms imports key material only into SYMMETRIC_DEFAULT keys, not {key_spec}."
+        )
+
+
+def create_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    spec = params.get("KeySpec")
+    legacy = params.get("CustomerMasterKeySpec")
+    if spec is not None and legacy is not None:
+        raise ValidationException(
+            "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
+            "CustomerMasterKeySpec parameter is deprecated. Use KeySpec parameter instead."
+        )
+    key_spec = spec or legacy or "SYMMETRIC_DEFAULT"
+    key_usage = params.get("KeyUsage", "ENCRYPT_DECRYPT")
+    origin = params.get("Origin", "AWS_KMS")
+    tags = parse_tags(params.get("Tags") or [])
+    conditions: dict[str, Any] = {
+        "kms:KeySpec": key_spec,
+        "kms:KeyUsage": key_usage,
+        "kms:KeyOrigin": origin,
+        "kms:MultiRegion": bool(params.get("MultiRegion", False)),
+        "kms:BypassPolicyLockoutSafetyCheck": bool(params.get("BypassPolicyLockoutSafetyCheck")),
+    }
+    if tags:
+        conditions["aws:TagKeys"] = list(tags)
+        conditions.update({f"aws:RequestTag/{k}": v for k, v in tags.items()})
+    ctx.authorize("kms:CreateKey", "*", conditions=conditions)
+    check_key_shape(key_spec, key_usage, origin, ctx.region)
+    merged({}, tags)
+    policy = params.get("Policy")
+    if policy is not None:
+        from pytest_ssmkms.aws.kms.ops_policy_tags import check_lockout
+
+        check_lockout(ctx, validate_policy(policy), params)
+    key = registry(ctx).create_key(
+        description=params.get("Description", ""),
+        key_usage=key_usage,
+        key_spec=key_spec,
+        origin=origin,
+        policy=policy,
+        tags=tags,
+        multi_region=bool(params.get("MultiRegion", False)),
+    )
+    return {"KeyMetadata": key.metadata()}
+
+
+def _key_only(ctx: CallContext, params: dict[str, Any], action: str) -> Key:
+    """Resolve a key-id-or-ARN operation's key and authorize ``action`` on it."""
+    key = find_key(ctx, params["KeyId"], aliases=False)
+    ctx.authorize(action, key.arn, key=key)
+    return key
+
+
+def describe_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    identifier = params["KeyId"]
+    # DescribeKey on an AWS managed alias creates its key, as AWS does.
+    key = registry(ctx).resolve(identifier, create_managed=True)
+    ctx.authorize("kms:DescribeKey", key.arn, key=key, conditions=_alias_condition(identifier))
+    return {"KeyMetadata": key.metadata()}
+
+
+def _alias_condition(identifier: str) -> dict[str, Any]:
+    alias = request_alias(identifier)
+    return {"kms:RequestAlias": alias} if alias else {}
+
+
+def list_keys(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    ctx.authorize("kms:ListKeys", "*")
+    page, extra = paginate(registry(ctx).keys(), params, default=100, maximum=1000)
+    return {"Keys": [{"KeyId": k.key_id, "KeyArn": k.arn} for k in page], **extra}
+
+
+def update_key_description(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    key = _key_only(ctx, params, "kms:UpdateKeyDescription")
+    refuse_aws_managed(ctx, key, "kms:UpdateKeyDescription")
+    states.not_pending_deletion(key)
+    key.description = params["Description"]
+    return {}
+
+
+def enable_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    key = _key_only(ctx, params, "kms:EnableKey")
+    refuse_aws_managed(ctx, key, "kms:EnableKey")
+    states.for_enable_disable(key)
+    key.state = ENABLED
+    registry(ctx).reschedule()
+    return {}
+
+
+def disable_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    key = _key_only(ctx, params, "kms:DisableKey")
+    refuse_aws_managed(ctx, key, "kms:DisableKey")
+    states.for_enable_disable(key)
+    key.state = DISABLED
+    registry(ctx).reschedule()
+    return {}
+
+
+def schedule_deletion(ctx: CallContext, key: Key, days: int) -> None:
+    """Put ``key`` in PendingDeletion for ``days`` days on the backend clock."""
+    key.state_before_deletion = key.state
+    key.state = PENDING_DELETION
+    key.pending_window_days = days
+    key.deletion_date = registry(ctx).now() + timedelta(days=days)
+    registry(ctx).reschedule()
+
+
+def schedule_key_deletion(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    key = _key_only(ctx, params, "kms:ScheduleKeyDeletion")
+    refuse_aws_managed(ctx, key, "kms:ScheduleKeyDeletion")
+    states.not_pending_deletion(key)
+    days = params.get("PendingWindowInDays", 30)
+    if not 7 <= days <= 30:
+        raise ValidationException("PendingWindowInDays must be between 7 and 30")
+    schedule_deletion(ctx, key, days)
+    return {
+        "KeyId": key.arn,
+        "DeletionDate": key.deletion_date,
+        "KeyState": key.state,
+        "PendingWindowInDays": days,
+    }
+
+
+def cancel_key_deletion(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    key = _key_only(ctx, params, "kms:CancelKeyDeletion")
+    refuse_aws_managed(ctx, key, "kms:CancelKeyDeletion")
+    states.pending_deletion_only(key)
+    cancel_deletion(ctx, key)
+    return {"KeyId": key.arn}
+
+
+def cancel_deletion(ctx: CallContext, key: Key) -> None:
+    # A cancelled deletion leaves the key Disabled; a key that was waiting for its imported
+    # material goes back to waiting.
+    key.state = "PendingImport" if key.state_before_deletion == "PendingImport" else DISABLED
+    key.deletion_date = None
+    key.pending_window_days = None
+    key.state_before_deletion = None
+    registry(ctx).reschedule()
+
+
+OPERATIONS = {
+    "CreateKey": create_key,
+    "DescribeKey": describe_key,
+    "ListKeys": list_keys,
+    "UpdateKeyDescription": update_key_description,
+    "EnableKey": enable_key,
+    "DisableKey": disable_key,
+    "ScheduleKeyDeletion": schedule_key_deletion,
+    "CancelKeyDeletion": cancel_key_deletion,
+}

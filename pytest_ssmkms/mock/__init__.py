@@ -1,0 +1,1 @@
+"""The mock handle: ``mock_ssm_kms``, the ``SsmKms`` handle, principals."""

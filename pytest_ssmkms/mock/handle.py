@@ -1,0 +1,328 @@
+"""``mock_ssm_kms``: activate the in-memory SSM and KMS, as a context manager or decorator."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import unittest
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Any, TypeVar
+
+from pytest_ssmkms.adapters import botocore_hook as interception
+from pytest_ssmkms.aws.backend import (
+    DEFAULT_ACCESS_KEY_ID,
+    DEFAULT_ACCOUNT_ID,
+    DEFAULT_REGION,
+    DEFAULT_SECRET_ACCESS_KEY,
+    Settings,
+    World,
+)
+from pytest_ssmkms.aws.clock import Clock
+from pytest_ssmkms.aws.errors import PluginUsageError
+from pytest_ssmkms.seeding.methods import SeedingMethods
+from pytest_ssmkms.aws.trail import Trail
+
+T = TypeVar("T")
+
+# Environment the mock sets while active, so that no real credentials, profile or instance
+# metadata are consulted. None means "unset".
+_ENV_UNSET = (
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_SSM",
+    "AWS_ENDPOINT_URL_KMS",
+)
+
+
+class SsmKms(SeedingMethods):
+    """The handle a test gets: configuration, clients, the trail, the clock, and seeding
+    (``create_key``, ``put_parameter``, ``set_key_state``, ``key_state``)."""
+
+    def __init__(self, world: World) -> None:
+        self._world = world
+
+    def __repr__(self) -> str:
+        return f"<SsmKms region={self.region!r} account_id={self.account_id!r}>"
+
+    @property
+    def region(self) -> str:
+        """The default region of this mock (clients without a region use it)."""
+        return self._world.settings.region
+
+    @property
+    def account_id(self) -> str:
+        """The account every default-credential call is made in."""
+        return self._world.settings.account_id
+
+    @property
+    def trail(self) -> Trail:
+        """Every call answered so far, in call order."""
+        return self._world.trail
+
+    @property
+    def clock(self) -> Clock:
+        """The backend clock; ``clock.advance(days=30)`` makes pending deletions come due."""
+        return self._world.clock
+
+    @property
+    def world(self) -> World:
+        """The backend state (for plugin internals and advanced use)."""
+        return self._world
+
+    def principal(self, name: str, *policies: Any, kind: str = "user") -> Any:
+        """An IAM user (or role, ``kind="role"``) with identity policies; its ``.session()``
+        signs calls with its own access key, and policies decide what those calls may do."""
+        from pytest_ssmkms.aws.iam.principals import create_principal
+
+        return create_principal(self._world, name, *policies, kind=kind)
+
+    def session(self, region_name: str | None = None) -> Any:
+        """A ``boto3.Session`` signed with the default test credentials."""
+        return new_boto3_session(
+            DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, region_name or self.region
+        )
+
+    def client(self, service: str, **kwargs: Any) -> Any:
+        """A boto3 client for ``service`` in this mock's region (unless ``region_name`` is given)."""
+        region = kwargs.pop("region_name", None)
+        return self.session(region).client(service, **kwargs)
+
+
+_shared_loader: Any = None
+
+
+def new_boto3_session(
+    access_key_id: str, secret_access_key: str, region: str, session_token: str | None = None
+) -> Any:
+    """A boto3 Session that reuses one loader, so that its first client is cheap."""
+    global _shared_loader
+    try:
+        import boto3
+    except ImportError:  # boto3 is not a runtime dependency of the plugin
+        raise PluginUsageError(
+            "ssm_kms.session() and ssm_kms.client() need boto3; install it (pip install boto3)."
+        ) from None
+    import botocore.loaders
+    import botocore.session
+
+    core = botocore.session.Session()
+    if _shared_loader is None:
+        _shared_loader = botocore.loaders.create_loader()
+    core.register_component("data_loader", _shared_loader)
+    return boto3.Session(
+        aws_access_key_id=access_key_id,
+        aws_secret_access_key=secret_access_key,
+        aws_session_token=session_token,
+        region_name=region,
+        botocore_session=core,
+    )
+
+
+class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
+    """Answer ssm, kms and cloudtrail calls in memory while active.
+
+    As a context manager (``with mock_ssm_kms() as aws:``), a function decorator, or a class
+    decorator (every ``test*`` method of the class, unittest.TestCase included, runs inside its
+    own fresh mock).
+
+    Nesting: an inner activation starts a fresh, empty AWS and answers every call until it
+    exits; the outer one then answers again, with its state as it was.
+    """
+
+    def __init__(
+        self,
+        region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        *,
+        passthrough: Iterable[str] = (),
+        enforce_permissions: bool = True,
+        deterministic: int | str | None = None,
+    ) -> None:
+        _check_account_id(account_id)
+        if not isinstance(region, str) or not region:
+            raise PluginUsageError(f"region must be a region name like 'us-east-1', got {region!r}")
+        if isinstance(passthrough, str):
+            passthrough = [passthrough]
+        _check_options(passthrough, enforce_permissions, deterministic)
+        self._settings = Settings(
+            region=region,
+            account_id=account_id,
+            passthrough=frozenset(passthrough),
+            enforce_permissions=bool(enforce_permissions),
+            deterministic_seed=deterministic,
+        )
+        self._world: World | None = None
+        self._saved_env: dict[str, str | None] = {}
+
+    @property
+    def handle(self) -> SsmKms:
+        if self._world is None:
+            raise PluginUsageError("this mock_ssm_kms is not active; use it as `with mock_ssm_kms():`")
+        return SsmKms(self._world)
+
+    def start(self) -> SsmKms:
+        if self._world is not None:
+            raise PluginUsageError("this mock_ssm_kms is already active; create another to nest")
+        self._world = World(self._settings)
+        self._set_env()
+        interception.activate(self._world)
+        return SsmKms(self._world)
+
+    def stop(self) -> None:
+        if self._world is None:
+            return
+        try:
+            interception.deactivate(self._world)
+        finally:
+            self._restore_env()
+            self._world = None
+
+    def __enter__(self) -> SsmKms:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __call__(self, target: T) -> T:
+        if inspect.isclass(target):
+            return self._decorate_class(target)  # type: ignore[return-value]
+        if not callable(target):
+            raise PluginUsageError(f"mock_ssm_kms decorates functions and classes, not {target!r}")
+        return self._decorate_function(target)  # type: ignore[return-value]
+
+    def _fresh(self) -> mock_ssm_kms:
+        clone = mock_ssm_kms.__new__(mock_ssm_kms)
+        clone.__init__(  # type: ignore[misc]
+            self._settings.region,
+            self._settings.account_id,
+            passthrough=self._settings.passthrough,
+            enforce_permissions=self._settings.enforce_permissions,
+            deterministic=self._settings.deterministic_seed,
+        )
+        return clone
+
+    def _decorate_function(self, func: Callable[..., Any], test: str = "") -> Callable[..., Any]:
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                _refuse_hiding_the_fixture(test)
+                with self._fresh():
+                    return await func(*args, **kwargs)
+
+            return run_async
+
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            _refuse_hiding_the_fixture(test)
+            with self._fresh():
+                return func(*args, **kwargs)
+
+        return run
+
+    def _decorate_class(self, cls: type) -> type:
+        if issubclass(cls, unittest.TestCase):
+            return self._decorate_test_case(cls)
+        for name, member in list(vars(cls).items()):
+            if name.startswith("test") and callable(member):
+                setattr(cls, name, self._decorate_function(member, f"{cls.__name__}.{name}"))
+        return cls
+
+    def _decorate_test_case(self, cls: type[unittest.TestCase]) -> type[unittest.TestCase]:
+        """A TestCase gets a fresh mock per test that spans setUp, the test and tearDown, so
+        that what setUp creates is there when the test runs."""
+        original = cls.setUp
+        template = self
+
+        @functools.wraps(original)
+        def setUp(test: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
+            _refuse_hiding_the_fixture(test.id())
+            mock = template._fresh()
+            mock.start()
+            # Cleanups run after tearDown, and also when setUp fails.
+            test.addCleanup(mock.stop)
+            original(test)
+
+        cls.setUp = setUp  # type: ignore[method-assign,assignment]
+        return cls
+
+    def _set_env(self) -> None:
+        wanted: dict[str, str | None] = {name: None for name in _ENV_UNSET}
+        wanted.update(
+            AWS_ACCESS_KEY_ID=DEFAULT_ACCESS_KEY_ID,
+            AWS_SECRET_ACCESS_KEY=DEFAULT_SECRET_ACCESS_KEY,
+            AWS_DEFAULT_REGION=self._settings.region,
+            AWS_EC2_METADATA_DISABLED="true",
+            AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+            AWS_CONFIG_FILE=os.devnull,
+        )
+        self._saved_env = {name: os.environ.get(name) for name in wanted}
+        for name, value in wanted.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    def _restore_env(self) -> None:
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved_env = {}
+
+
+def _check_account_id(account_id: object) -> None:
+    if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
+        raise PluginUsageError(
+            f"account_id must be a 12-digit string like '123456789012', got {account_id!r}"
+        )
+
+
+def _check_options(passthrough: object, enforce_permissions: object, deterministic: object) -> None:
+    if not isinstance(passthrough, Iterable) or not all(isinstance(s, str) for s in passthrough):
+        raise PluginUsageError(
+            "passthrough must be a list of botocore service names like ['s3', 'sts'], "
+            f"got {passthrough!r}"
+        )
+    if not isinstance(enforce_permissions, bool):
+        raise PluginUsageError(
+            f"enforce_permissions must be True or False, got {enforce_permissions!r}"
+        )
+    if deterministic is not None and (
+        isinstance(deterministic, bool) or not isinstance(deterministic, (int, str))
+    ):
+        raise PluginUsageError(
+            "deterministic must be a seed (an int or a string) or None, got "
+            f"{deterministic!r}"
+        )
+
+
+def _refuse_hiding_the_fixture(test: str) -> None:
+    """A class decorated with mock_ssm_kms whose tests also run inside the pytest ``ssm_kms``
+    fixture (named, or activated by a marker) would test against the decorator's fresh, empty
+    mock while the markers seeded the fixture's: refuse rather than let seeding vanish."""
+    if not test:
+        return
+    world = interception.active_world()
+    if world is not None and world.settings.extra.get("pytest_fixture") == "ssm_kms":
+        raise PluginUsageError(
+            f"{test} runs inside the ssm_kms fixture (named by the test or activated by an "
+            "ssm_kms / kms_key / ssm_parameter / ssm_parameters marker) and its class is also "
+            "decorated with @mock_ssm_kms(), whose fresh mock would hide the fixture's: use the "
+            "markers or the decorator, not both."
+        )

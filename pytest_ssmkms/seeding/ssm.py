@@ -1,0 +1,107 @@
+"""Preseeding parameters (markers, handle methods): trusted, unrecorded, same rules as a put.
+
+Seeding goes through the SSM operation table with a trusted system context, so SecureString
+values are encrypted by KMS exactly as a user's PutParameter would have them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from pytest_ssmkms.aws.errors import AwsError, PluginUsageError
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel
+
+    from pytest_ssmkms.aws.backend import Backend
+
+
+@lru_cache(maxsize=None)
+def _model(operation: str) -> OperationModel:
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model("ssm").operation_model(operation)
+
+
+def seed_parameter(
+    backend: Backend,
+    name: str,
+    value: str,
+    *,
+    type: str = "String",  # noqa: A002 - named as the marker argument users write
+    key_id: str | None = None,
+    description: str | None = None,
+    tier: str | None = None,
+    labels: list[str] | None = None,
+    tags: dict[str, str] | None = None,
+    allowed_pattern: str | None = None,
+    data_type: str | None = None,
+    history: list[str] | None = None,
+) -> None:
+    """Create parameter ``name`` with ``value``; ``history`` values become earlier versions
+    (oldest first) and ``labels`` go on the latest version.
+
+    Raises PluginUsageError naming the parameter and the problem when AWS would refuse it."""
+    where = f"cannot seed SSM parameter {name!r}"
+    _check_types(where, name, value, labels, tags, history)
+    ctx = backend.world.system_context(backend.region)
+    common: dict[str, Any] = {"Name": name, "Type": type}
+    for member, given in (
+        ("KeyId", key_id),
+        ("Description", description),
+        ("Tier", tier),
+        ("AllowedPattern", allowed_pattern),
+        ("DataType", data_type),
+    ):
+        if given is not None:
+            common[member] = given
+    values = [*(history or ()), value]
+    try:
+        for index, item in enumerate(values):
+            request = {**common, "Value": item}
+            if index == 0 and tags:
+                request["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
+            if index > 0:
+                request["Overwrite"] = True
+            backend.invoke("ssm", "PutParameter", request, ctx, model=_model("PutParameter"))
+        if labels:
+            result = backend.invoke(
+                "ssm",
+                "LabelParameterVersion",
+                {"Name": name, "Labels": list(labels)},
+                ctx,
+                model=_model("LabelParameterVersion"),
+            )
+            if result["InvalidLabels"]:
+                raise PluginUsageError(
+                    f"{where}: invalid label(s) {', '.join(result['InvalidLabels'])} (labels are "
+                    "1-100 letters, digits, '.', '-' or '_', and can't start with a digit, "
+                    "'aws' or 'ssm')"
+                )
+    except AwsError as error:
+        raise PluginUsageError(f"{where}: {error.code}: {error.message}") from None
+
+
+def _check_types(
+    where: str,
+    name: object,
+    value: object,
+    labels: object,
+    tags: object,
+    history: object,
+) -> None:
+    if not isinstance(name, str) or not isinstance(value, str):
+        raise PluginUsageError(f"{where}: the name and the value must be strings")
+    if labels is not None and not (
+        isinstance(labels, (list, tuple)) and all(isinstance(x, str) for x in labels)
+    ):
+        raise PluginUsageError(f"{where}: labels must be a list of strings")
+    if tags is not None and not (
+        isinstance(tags, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in tags.items())
+    ):
+        raise PluginUsageError(f"{where}: tags must be a dict of strings to strings")
+    if history is not None and not (
+        isinstance(history, (list, tuple)) and all(isinstance(x, str) for x in history)
+    ):
+        raise PluginUsageError(f"{where}: history must be a list of earlier values (strings)")

@@ -1,0 +1,1 @@
+"""The wire: AWS protocols, model validation, and the transport-neutral front door."""
