@@ -131,8 +131,12 @@ def test_constraints_need_cryptographic_operations(kms, key):
 
 
 def test_grant_needs_a_grantee(kms, key):
+    # botocore refuses the call itself; without its check, KMS answers ValidationException.
+    from botocore.config import Config
+
+    raw = boto3.client("kms", config=Config(parameter_validation=False))
     with pytest.raises(ClientError) as caught:
-        kms.create_grant(KeyId=key["KeyId"], Operations=["Decrypt"])
+        raw.create_grant(KeyId=key["KeyId"], Operations=["Decrypt"])
     assert caught.value.response["Error"]["Code"] == "ValidationException"
 
 

@@ -130,8 +130,12 @@ def test_create_alias_rules(kms, key):
         "AlreadyExistsException",
         f"An alias with the name arn:aws:kms:{REGION}:{ACCOUNT}:alias/app already exists",
     )
-    with pytest.raises(kms.exceptions.InvalidAliasNameException):
+    with pytest.raises(ClientError) as caught:
         kms.create_alias(AliasName="alias/aws/mine", TargetKeyId=key["KeyId"])
+    assert error_of(caught) == ("NotAuthorizedException", "")
+    with pytest.raises(kms.exceptions.InvalidAliasNameException):
+        kms.create_alias(AliasName="alias/has:colon", TargetKeyId=key["KeyId"])
+    assert [a["AliasName"] for a in kms.list_aliases(KeyId=key["KeyId"])["Aliases"]] == ["alias/app"]
     with pytest.raises(ClientError) as caught:
         kms.create_alias(AliasName="alias/x", TargetKeyId="alias/app")
     assert error_of(caught) == ("NotFoundException", "Invalid keyId alias/app")

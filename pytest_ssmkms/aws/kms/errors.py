@@ -164,3 +164,26 @@ class KMSInvalidMacException(AwsError):
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or "")
+
+
+class CustomKeyStoreNotFoundException(AwsError):
+    code = "CustomKeyStoreNotFoundException"
+
+
+class CloudHsmClusterNotFoundException(AwsError):
+    code = "CloudHsmClusterNotFoundException"
+
+
+class XksProxyUriUnreachableException(AwsError):
+    code = "XksProxyUriUnreachableException"
+
+
+class XksProxyVpcEndpointServiceNotFoundException(AwsError):
+    code = "XksProxyVpcEndpointServiceNotFoundException"
+
+
+class NotAuthorizedException(AwsError):
+    """Not in KMS's model, yet what KMS answers for a reserved alias/aws/ name (see
+    ops_aliases.check_alias_name); botocore shows it as a plain ClientError."""
+
+    code = "NotAuthorizedException"

@@ -14,6 +14,7 @@ from pytest_ssmkms.aws.kms import (
     ops_aliases,
     ops_asymmetric,
     ops_crypto,
+    ops_custom_key_stores,
     ops_grants,
     ops_import,
     ops_keys,
@@ -32,4 +33,5 @@ OPERATIONS: Mapping[str, Handler] = {
     **ops_rotation.OPERATIONS,
     **ops_import.OPERATIONS,
     **ops_asymmetric.OPERATIONS,
+    **ops_custom_key_stores.OPERATIONS,
 }

@@ -13,11 +13,14 @@ from pytest_ssmkms.aws.kms.errors import (
     AlreadyExistsException,
     InvalidAliasNameException,
     LimitExceededException,
+    NotAuthorizedException,
     NotFoundException,
 )
 from pytest_ssmkms.aws.kms.keys import Alias, Key
 
-_NAME = re.compile(r"^alias/[a-zA-Z0-9:/_-]+$")
+# Documented: "The alias name can contain only alphanumeric characters, forward slashes (/),
+# underscores (_), and dashes (-)" (so no ':'), 1-256 characters with the alias/ prefix.
+_NAME = re.compile(r"^alias/[a-zA-Z0-9/_-]+$")
 MAX_ALIASES_PER_KEY = 50
 
 
@@ -30,16 +33,16 @@ def check_alias_name(name: str, *, creating: bool) -> None:
         )
     if not creating:
         return  # UpdateAlias/DeleteAlias: a malformed name simply names no alias (NotFound)
+    if name.startswith("alias/aws/"):
+        # What KMS answers for the reserved prefix: NotAuthorizedException (a code outside
+        # KMS's model) with no message, as tools recorded against KMS give it (local-kms,
+        # moto); the name is reserved for AWS managed keys.
+        raise NotAuthorizedException("")
     if not _NAME.match(name) or len(name) > 256:
+        # Code documented (InvalidAliasNameException); text most likely, not recorded.
         raise InvalidAliasNameException(
             f"Alias name {name} is not valid: after alias/ use 1 to 250 letters, digits, "
-            "and the characters / _ - :"
-        )
-    if name.startswith("alias/aws/"):
-        # Exact text not documented: the alias/aws/ prefix is reserved for AWS managed keys.
-        raise InvalidAliasNameException(
-            f"Alias {name} cannot begin with alias/aws/: that prefix is reserved for "
-            "AWS managed keys."
+            "and the characters / _ -"
         )
 
 
@@ -88,10 +91,18 @@ def update_alias(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         refuse_aws_managed(ctx, old, "kms:UpdateAlias")
     _check_target(ctx, new, "kms:UpdateAlias")
     if old is not None and (old.key_spec, old.key_usage) != (new.key_spec, new.key_usage):
-        # Documented rule ("same key type and key usage"); the exact text is not documented.
+        # Documented rule ("same key type and key usage"). The key-usage text as local-kms
+        # (built against recorded KMS answers) gives it; the key-spec one in the same form.
+        if old.key_usage != new.key_usage:
+            raise ValidationException(
+                f"Alias {name} cannot be changed from a CMK with key usage {old.key_usage} to a "
+                f"CMK with key usage {new.key_usage}. The key usage of the current CMK and the "
+                "new CMK must be the same."
+            )
         raise ValidationException(
-            f"Alias {name} must stay on a key of the same key spec and key usage: "
-            f"{old.key_spec}/{old.key_usage} is not {new.key_spec}/{new.key_usage}."
+            f"Alias {name} cannot be changed from a CMK with key spec {old.key_spec} to a "
+            f"CMK with key spec {new.key_spec}. The key spec of the current CMK and the "
+            "new CMK must be the same."
         )
     kms.retarget_alias(alias, new)
     return {}

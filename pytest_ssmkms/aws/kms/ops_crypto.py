@@ -303,17 +303,18 @@ def generate_data_key_without_plaintext(ctx: CallContext, params: dict[str, Any]
 def generate_random(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     ctx.authorize("kms:GenerateRandom", "*")
     if params.get("CustomKeyStoreId"):
-        raise UnsupportedOperationException(
-            "pytest-ssmkms does not model custom key stores; omit CustomKeyStoreId."
-        )
+        from pytest_ssmkms.aws.kms.ops_custom_key_stores import store_not_found
+
+        raise store_not_found(params["CustomKeyStoreId"])
     count = params.get("NumberOfBytes")
     if count is None:
-        # Optional in the model, yet KMS needs it (its text here is a guess).
-        raise ValidationException("Please specify number of bytes.")
+        # Optional in the model, yet KMS needs it: the text public snapshot tests recorded.
+        raise ValidationException("NumberOfBytes is required.")
     if not isinstance(count, int) or not 1 <= count <= 1024:
+        bound = "less than or equal to 1024" if count > 1024 else "greater than or equal to 1"
         raise ValidationException(
             f"1 validation error detected: Value '{count}' at 'numberOfBytes' failed to satisfy "
-            "constraint: Member must have value less than or equal to 1024"
+            f"constraint: Member must have value {bound}"
         )
     return {"Plaintext": registry(ctx).random.bytes(count)}
 

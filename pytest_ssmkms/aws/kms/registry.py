@@ -41,6 +41,17 @@ MANAGED_ALIASES = {
 }
 _MANAGED_POLICIES = {"alias/aws/ssm": ssm_managed_key_policy}
 
+# The AWS managed aliases ListAliases shows before any key exists (without TargetKeyId): the
+# alias/aws/ names of a ListAliases answer recorded from a real account (eu-central-1), those
+# with a key and those without. Only alias/aws/ssm gets its key here (on first use); the
+# others stay without one, as they do in an account that never used their service.
+PREDEFINED_ALIASES = (
+    "alias/aws/backup", "alias/aws/codecommit", "alias/aws/dynamodb", "alias/aws/ebs",
+    "alias/aws/elasticfilesystem", "alias/aws/es", "alias/aws/fsx", "alias/aws/glue",
+    "alias/aws/kinesisvideo", "alias/aws/lambda", "alias/aws/lightsail", "alias/aws/rds",
+    "alias/aws/redshift", "alias/aws/s3", "alias/aws/ssm", "alias/aws/xray",
+)
+
 
 # GCM needs IVs that never repeat under a key; 96 bits from this generator (seeded from the
 # OS, untouched by random.seed() in tests) repeat no more often than os.urandom's.
@@ -117,7 +128,7 @@ class KeyRegistry:
         """Every alias, the not-yet-created AWS managed ones included (ListAliases shows them)."""
         self.apply_due()
         found = dict(self._aliases)
-        for name in MANAGED_ALIASES:
+        for name in PREDEFINED_ALIASES:
             found.setdefault(name, Alias(name, self.alias_arn(name), None, None, None))
         return [found[name] for name in sorted(found)]
 
