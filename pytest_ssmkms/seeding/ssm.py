@@ -64,7 +64,14 @@ def seed_parameter(
                 request["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
             if index > 0:
                 request["Overwrite"] = True
-            backend.invoke("ssm", "PutParameter", request, ctx, model=_model("PutParameter"))
+            answer = backend.invoke("ssm", "PutParameter", request, ctx, model=_model("PutParameter"))
+            stored = backend.ssm.find(name)
+            if stored is None or stored.latest.version != answer["Version"]:
+                # AWS's after-the-answer aws:ec2:image check dropped it: say so now.
+                raise PluginUsageError(
+                    f"{where}: {item!r} is not an AMI ID (ami- and 8 or 17 hexadecimal digits); "
+                    "AWS answers such a put with success, then drops it"
+                )
         if labels:
             result = backend.invoke(
                 "ssm",

@@ -46,6 +46,14 @@ def test_seeding_allowed_pattern_and_data_type(backend):
     assert (meta["DataType"], meta["AllowedPattern"]) == ("aws:ec2:image", "ami-.*")
 
 
+def test_seeding_an_ami_that_aws_would_drop_is_refused_at_once(backend):
+    # A PutParameter would answer success and then drop it; a seed says so instead.
+    with pytest.raises(PluginUsageError, match="'ami-nope' is not an AMI ID"):
+        seed_parameter(backend, "/ami", "ami-nope", data_type="aws:ec2:image")
+    with pytest.raises(PluginUsageError, match="must be a whole number"):
+        seed_parameter(backend, "/port", "http", data_type="integer")
+
+
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
     [

@@ -115,9 +115,6 @@ def test_data_types(ssm):
     ssm.put_parameter(Name="/ami8", Value="ami-12345678", Type="String", DataType="aws:ec2:image")
     assert ssm.get_parameter(Name="/ami")["Parameter"]["DataType"] == "aws:ec2:image"
     assert _describe(ssm, "/ami")["DataType"] == "aws:ec2:image"
-    assert error_of(ssm.put_parameter, Name="/bad", Value="ami-xyz", Type="String", DataType="aws:ec2:image")[0] == (
-        "ValidationException"
-    )
     assert error_of(ssm.put_parameter, Name="/bad", Value="v", Type="String", DataType="Text") == (
         "ValidationException",
         "The following data type is not supported: Text (Data type names are all lowercase.)",
@@ -125,6 +122,87 @@ def test_data_types(ssm):
     assert error_of(
         ssm.put_parameter, Name="/hook", Value="{}", Type="String", DataType="aws:ssm:integration"
     )[0] == "ValidationException"
+    assert error_of(
+        ssm.put_parameter, Name="/amilist", Value="ami-12345678", Type="StringList", DataType="aws:ec2:image"
+    ) == ("ValidationException", "Parameters with the aws:ec2:image data type must be of type String.")
+
+
+def test_ec2_image_is_checked_after_the_answer(ssm):
+    # AWS answers an aws:ec2:image put before it validates the AMI, and drops it when the
+    # check fails: the caller sees success, and nothing is stored (or changed).
+    assert ssm.put_parameter(Name="/img", Value="ami-xyz", Type="String", DataType="aws:ec2:image")["Version"] == 1
+    assert error_of(ssm.get_parameter, Name="/img")[0] == "ParameterNotFound"
+    ssm.put_parameter(Name="/img", Value="ami-12345678", Type="String", DataType="aws:ec2:image")
+    answer = ssm.put_parameter(Name="/img", Value="not-an-ami", Type="String", Overwrite=True)
+    assert answer["Version"] == 2
+    got = ssm.get_parameter(Name="/img")["Parameter"]
+    assert (got["Value"], got["Version"]) == ("ami-12345678", 1)
+    assert len(ssm.get_parameter_history(Name="/img")["Parameters"]) == 1
+
+
+def test_ec2_image_and_integration_types_never_change(ssm):
+    ssm.put_parameter(Name="/t", Value="ami-12345678", Type="String")
+    code, message = error_of(
+        ssm.put_parameter, Name="/t", Value="ami-12345678", Type="String", DataType="aws:ec2:image", Overwrite=True
+    )
+    assert code == "ValidationException" and "from text to aws:ec2:image" in message
+    ssm.put_parameter(Name="/i", Value="ami-12345678", Type="String", DataType="aws:ec2:image")
+    code, message = error_of(ssm.put_parameter, Name="/i", Value="x", Type="String", DataType="text", Overwrite=True)
+    assert code == "ValidationException" and "from aws:ec2:image to text" in message
+    # Between the other types a parameter may change freely.
+    ssm.put_parameter(Name="/n", Value="443", Type="String", DataType="integer")
+    ssm.put_parameter(Name="/n", Value="4.5", Type="String", DataType="float", Overwrite=True)
+    ssm.put_parameter(Name="/n", Value="anything", Type="String", DataType="text", Overwrite=True)
+    assert ssm.get_parameter(Name="/n")["Parameter"]["DataType"] == "text"
+
+
+GOOD_AND_BAD = [
+    ("aws:region", "eu-west-1", "eu-west-9x"),
+    ("aws:account:id", "111122223333", "11112222333"),
+    ("boolean", "true", "yes"),
+    ("integer", "-443", "4.0"),
+    ("float", "1.5e3", "NaN"),
+    ("binary", "aGVsbG8=", "aGVsbG8"),
+    ("hostname", "db-1.example.com", "-db.example.com"),
+    ("email", "ops@example.com", "ops@@example.com"),
+    ("ipv4-address", "192.0.2.10", "192.0.2.256"),
+    ("ipv6-address", "2001:db8::1", "2001:db8:::1"),
+    ("url", "https://example.com:8443/a?b=c", "example.com/a"),
+    ("json", '{"a": [1, 2]}', "{'a': 1}"),
+    ("jsonc", '{"a": 1 /* one */} // end', '{"a": 1,}'),
+]
+
+
+@pytest.mark.parametrize(("data_type", "good", "bad"), GOOD_AND_BAD)
+def test_every_data_type_checks_its_value(ssm, data_type, good, bad):
+    ssm.put_parameter(Name="/v", Value=good, Type="String", DataType=data_type)
+    got = ssm.get_parameter(Name="/v")["Parameter"]
+    assert (got["Value"], got["DataType"]) == (good, data_type)  # values come back as strings
+    assert _describe(ssm, "/v")["DataType"] == data_type
+    code, message = error_of(ssm.put_parameter, Name="/v", Value=bad, Type="String", Overwrite=True)
+    assert code == "ValidationException"
+    assert message.startswith(f"The value of a parameter with the {data_type} data type must be ")
+    # The refused overwrite changed nothing; SecureString values are checked the same way.
+    assert ssm.get_parameter(Name="/v")["Parameter"]["Version"] == 1
+    assert error_of(ssm.put_parameter, Name="/s", Value=bad, Type="SecureString", DataType=data_type)[0] == (
+        "ValidationException"
+    )
+    ssm.put_parameter(Name="/s", Value=good, Type="SecureString", DataType=data_type)
+    assert ssm.get_parameter(Name="/s", WithDecryption=True)["Parameter"]["Value"] == good
+
+
+def test_string_lists_are_checked_item_by_item(ssm):
+    ssm.put_parameter(Name="/ports", Value="80,443,8080", Type="StringList", DataType="integer")
+    assert ssm.get_parameter(Name="/ports")["Parameter"]["Value"] == "80,443,8080"
+    assert error_of(ssm.put_parameter, Name="/p2", Value="80,http", Type="StringList", DataType="integer") == (
+        "ValidationException",
+        "Each item of the value of a parameter with the integer data type must be a whole number between "
+        "-9223372036854775808 and 9223372036854775807.",
+    )
+    assert error_of(ssm.put_parameter, Name="/j", Value="[1]", Type="StringList", DataType="json") == (
+        "ValidationException",
+        "Parameters with the json data type must be of type String or SecureString.",
+    )
 
 
 def test_integration_data_type_needs_secure_string_under_the_webhook_path(ssm):

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pytest_ssmkms.aws.ssm import datatypes
 from pytest_ssmkms.aws.ssm.errors import (
     InvalidAllowedPatternException,
     ParameterAlreadyExists,
@@ -27,9 +28,6 @@ from pytest_ssmkms.aws.ssm.store import STANDARD_LIMIT, ParameterStore
 STANDARD_MAX_VALUE = 4096
 ADVANCED_MAX_VALUE = 8192
 MAX_TAGS = 50
-DATA_TYPES = ("text", "aws:ec2:image", "aws:ssm:integration")
-INTEGRATION_PREFIX = "/d9d01087-4a3f-49e0-b0b4-d568d7826553/ssm/integrations/webhook/"
-_AMI = re.compile(r"ami-(?:[0-9a-f]{8}|[0-9a-f]{17})")
 
 TAGS_WITH_OVERWRITE = (
     "Invalid request: tags and overwrite can't be used together. To create a parameter with "
@@ -63,6 +61,9 @@ class Plan:
     allowed_pattern: str | None
     policies: tuple[Policy, ...]
     tags: dict[str, str] = field(default_factory=dict)
+    # False when AWS's after-the-answer check (aws:ec2:image) drops the put: the caller is
+    # answered as for a stored version, and nothing is stored.
+    accepted: bool = True
 
     @property
     def version(self) -> int:
@@ -90,7 +91,7 @@ def plan_put(store: ParameterStore, params: dict[str, Any]) -> Plan:
     if type_ is None:
         # Not verified: AWS's text when Type is missing on create.
         raise ValidationException("A parameter type is required when you create a parameter.")
-    data_type = _data_type(params, previous, name, type_, value)
+    data_type, accepted = _data_type(params, previous, name, type_, value)
     key_id = _key_id(params, previous, type_)
     pattern = params.get("AllowedPattern", previous.allowed_pattern if previous else None)
     _check_pattern(pattern, value)
@@ -104,7 +105,10 @@ def plan_put(store: ParameterStore, params: dict[str, Any]) -> Plan:
     if existing is not None:
         store.check_room_for_version(existing)
     description = params.get("Description", previous.description if previous else None)
-    return Plan(name, existing, type_, tier, data_type, key_id, description, pattern, policies, tags)
+    return Plan(
+        name, existing, type_, tier, data_type, key_id, description, pattern, policies, tags,
+        accepted,
+    )
 
 
 def commit(store: ParameterStore, plan: Plan, stored_value: str, user: str) -> Version:
@@ -130,31 +134,26 @@ def commit(store: ParameterStore, plan: Plan, stored_value: str, user: str) -> V
 
 def _data_type(
     params: dict[str, Any], previous: Version | None, name: str, type_: str, value: str
-) -> str:
+) -> tuple[str, bool]:
+    """The version's data type, and whether the value passes it. Every check is synchronous
+    except ``aws:ec2:image``'s value check, which AWS runs after answering (the put succeeds,
+    then is dropped): the caller sees ``False`` and does not store the version."""
     data_type: str = params.get("DataType") or (previous.data_type if previous else "text")
-    if data_type not in DATA_TYPES:
-        raise ValidationException(
-            f"The following data type is not supported: {data_type} "
-            "(Data type names are all lowercase.)"
-        )
-    # Not verified: the texts below; the rules are AWS's documented ones.
-    if data_type == "aws:ec2:image":
-        if type_ != "String":
-            raise ValidationException(
-                "Parameters with the aws:ec2:image data type must be of type String."
-            )
-        if not _AMI.fullmatch(value):
-            raise ValidationException(
-                "The value for a parameter with the aws:ec2:image data type must be an AMI ID "
-                "in the format ami-12345abcdeEXAMPLE."
-            )
-    if data_type == "aws:ssm:integration":
-        if type_ != "SecureString" or not name.startswith(INTEGRATION_PREFIX):
-            raise ValidationException(
-                "Parameters with the aws:ssm:integration data type must be of type "
-                f"SecureString and named under {INTEGRATION_PREFIX}."
-            )
-    return data_type
+    rules = datatypes.TYPES.get(data_type)
+    if rules is None:
+        raise ValidationException(datatypes.unsupported(data_type))
+    if previous is not None and previous.data_type != data_type and (
+        data_type in datatypes.FIXED or previous.data_type in datatypes.FIXED
+    ):
+        raise ValidationException(datatypes.cannot_change(previous.data_type, data_type))
+    if type_ not in rules.types or (
+        data_type == datatypes.INTEGRATION and not name.startswith(datatypes.INTEGRATION_PREFIX)
+    ):
+        raise ValidationException(datatypes.wrong_type(rules))
+    valid = datatypes.value_is_valid(rules, type_, value)
+    if not valid and data_type != datatypes.EC2_IMAGE:
+        raise ValidationException(datatypes.invalid_value(rules, type_))
+    return data_type, valid
 
 
 def _key_id(params: dict[str, Any], previous: Version | None, type_: str) -> str | None:

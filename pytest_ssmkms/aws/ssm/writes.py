@@ -21,6 +21,10 @@ def put_parameter(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     conditions.update(tag_conditions(store.find(name)))
     ctx.authorize("ssm:PutParameter", store.arn(name), conditions=conditions)
     plan = plan_put(store, params)
+    if not plan.accepted:
+        # aws:ec2:image: AWS answers before it checks the AMI, then drops a put that fails
+        # (the model's PutParameter DataType documentation): success, and nothing stored.
+        return {"Version": plan.version, "Tier": plan.tier}
     value: str = params["Value"]
     if plan.type == "SecureString":
         key_id = plan.key_id or "alias/aws/ssm"
