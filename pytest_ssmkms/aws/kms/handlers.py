@@ -18,6 +18,7 @@ from pytest_ssmkms.aws.kms import (
     ops_grants,
     ops_import,
     ops_keys,
+    ops_multi_region,
     ops_policy_tags,
     ops_rotation,
 )
@@ -34,4 +35,5 @@ OPERATIONS: Mapping[str, Handler] = {
     **ops_import.OPERATIONS,
     **ops_asymmetric.OPERATIONS,
     **ops_custom_key_stores.OPERATIONS,
+    **ops_multi_region.OPERATIONS,
 }

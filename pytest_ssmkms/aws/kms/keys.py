@@ -8,15 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+if TYPE_CHECKING:
+    from pytest_ssmkms.aws.kms.multi_region import MultiRegionSet
 
 ENABLED = "Enabled"
 DISABLED = "Disabled"
 PENDING_DELETION = "PendingDeletion"
 PENDING_IMPORT = "PendingImport"
-STATES = (ENABLED, DISABLED, PENDING_DELETION, PENDING_IMPORT)
+STATES = (ENABLED, DISABLED, PENDING_DELETION, PENDING_IMPORT)  # the states a seed may ask for
+# Multi-Region keys only: a new replica, and a primary waiting for its replicas' deletion.
+CREATING = "Creating"
+PENDING_REPLICA_DELETION = "PendingReplicaDeletion"
+DELETING = (PENDING_DELETION, PENDING_REPLICA_DELETION)
 
 # Key spec -> key usages KMS accepts for it (the first is what an omitted KeyUsage means
 # only for SYMMETRIC_DEFAULT; for other specs KMS also defaults to ENCRYPT_DECRYPT).
@@ -170,6 +177,19 @@ class Key:
     state_before_deletion: str | None = None
     # The asymmetric private key, made on first use (RSA generation is slow).
     private_key: Any = field(default=None, repr=False)
+    # Multi-Region keys: the set of related keys, and when a Creating replica is ready.
+    multi_region_set: MultiRegionSet | None = field(default=None, repr=False)
+    ready_at: datetime | None = None
+
+    @property
+    def region(self) -> str:
+        return self.arn.split(":")[3]
+
+    @property
+    def is_primary(self) -> bool:
+        """A multi-Region primary key (False for replicas and single-Region keys)."""
+        mrs = self.multi_region_set
+        return mrs is not None and mrs.primary_region == self.region
 
     @property
     def is_symmetric(self) -> bool:
@@ -201,19 +221,19 @@ class Key:
         out.update(self.algorithms())
         if self.state == PENDING_DELETION and self.deletion_date is not None:
             out["DeletionDate"] = self.deletion_date
+        if self.state == PENDING_REPLICA_DELETION and self.pending_window_days is not None:
+            # The window starts when the last replica is gone: no DeletionDate yet.
+            out["PendingDeletionWindowInDays"] = self.pending_window_days
         if self.origin == "EXTERNAL":
             if self.expiration_model is not None and self.state != PENDING_IMPORT:
                 out["ExpirationModel"] = self.expiration_model
             if self.valid_to is not None:
                 out["ValidTo"] = self.valid_to
-        if self.current is not None and self.current.secret is not None:
+        if self.current is not None and self.current.secret is not None and self.state != CREATING:
+            # A replica being created shows no material yet (recorded ReplicateKey answer).
             out["CurrentKeyMaterialId"] = self.current.material_id
-        if self.multi_region:
-            out["MultiRegionConfiguration"] = {
-                "MultiRegionKeyType": "PRIMARY",
-                "PrimaryKey": {"Arn": self.arn, "Region": self.arn.split(":")[3]},
-                "ReplicaKeys": [],
-            }
+        if self.multi_region_set is not None:
+            out["MultiRegionConfiguration"] = self.multi_region_set.configuration(self.region)
         return out
 
     def algorithms(self) -> dict[str, list[str]]:

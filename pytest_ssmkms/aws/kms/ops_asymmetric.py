@@ -21,7 +21,8 @@ from pytest_ssmkms.aws.kms.errors import (
 from pytest_ssmkms.aws.kms.keys import Key
 
 
-def _private(key: Key) -> asymmetric.PrivateKey:
+def private_key_of(key: Key) -> asymmetric.PrivateKey:
+    """The key's private key, made on first use (an unsupported spec is a clear error)."""
     if key.key_spec not in asymmetric.SUPPORTED_SPECS:
         raise UnsupportedOperationException(
             f"pytest-ssmkms does not implement cryptography with {key.key_spec} keys; "
@@ -73,7 +74,7 @@ def get_public_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     check_grant_tokens(ctx, params)
     out: dict[str, Any] = {
         "KeyId": key.arn,
-        "PublicKey": asymmetric.public_der(_private(key)),
+        "PublicKey": asymmetric.public_der(private_key_of(key)),
         "KeySpec": key.key_spec,
         "CustomerMasterKeySpec": key.key_spec,
         "KeyUsage": key.key_usage,
@@ -104,7 +105,7 @@ def _signing(ctx: CallContext, params: dict[str, Any], operation: str) -> tuple[
     if algorithm == "ED25519_PH_SHA_512":
         raise UnsupportedOperationException("pytest-ssmkms does not implement ED25519_PH_SHA_512.")
     message, digest = _message(params, algorithm)
-    _private(key)
+    private_key_of(key)
     dry_run(params)
     return key, message, digest
 
@@ -112,14 +113,14 @@ def _signing(ctx: CallContext, params: dict[str, Any], operation: str) -> tuple[
 def sign(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     key, message, digest = _signing(ctx, params, "Sign")
     algorithm = params["SigningAlgorithm"]
-    signature = asymmetric.sign(_private(key), algorithm, message, digest)
+    signature = asymmetric.sign(private_key_of(key), algorithm, message, digest)
     return {"KeyId": key.arn, "Signature": signature, "SigningAlgorithm": algorithm}
 
 
 def verify(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     key, message, digest = _signing(ctx, params, "Verify")
     algorithm = params["SigningAlgorithm"]
-    if not asymmetric.verify(_private(key), algorithm, message, digest, params["Signature"]):
+    if not asymmetric.verify(private_key_of(key), algorithm, message, digest, params["Signature"]):
         raise KMSInvalidSignatureException()
     return {"KeyId": key.arn, "SignatureValid": True, "SigningAlgorithm": algorithm}
 
@@ -151,7 +152,7 @@ def verify_mac(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 def rsa_encrypt(key: Key, algorithm: str, plaintext: bytes) -> bytes:
     """Encrypt with an RSA ENCRYPT_DECRYPT key (state and permission already checked)."""
     _check_algorithm(key, "EncryptionAlgorithms", algorithm)
-    private = _private(key)
+    private = private_key_of(key)
     assert isinstance(private, rsa.RSAPrivateKey)
     limit = asymmetric.rsa_max_plaintext(private, algorithm)
     if len(plaintext) > limit:
@@ -164,7 +165,7 @@ def rsa_encrypt(key: Key, algorithm: str, plaintext: bytes) -> bytes:
 
 def rsa_decrypt(key: Key, algorithm: str, ciphertext: bytes) -> bytes:
     _check_algorithm(key, "EncryptionAlgorithms", algorithm)
-    private = _private(key)
+    private = private_key_of(key)
     assert isinstance(private, rsa.RSAPrivateKey)
     plaintext = asymmetric.rsa_decrypt(private, algorithm, ciphertext)
     if plaintext is None:

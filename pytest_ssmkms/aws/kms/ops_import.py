@@ -122,7 +122,10 @@ def import_key_material(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
             f"not {len(secret)} bytes."
         )
     ref = crypto.material_ref(crypto.material_id(secret))
-    if key.materials and ref not in key.materials:
+    # A multi-Region key's members must all get the same material (KMS Developer Guide,
+    # "Importing key material into multi-Region keys").
+    known = {r for _, member in kms.related(key) for r in member.materials}
+    if known and ref not in known:
         raise IncorrectKeyMaterialException(
             "The key material you are trying to import does not match the key material "
             f"previously imported into {key.arn}."

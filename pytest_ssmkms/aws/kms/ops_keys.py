@@ -17,7 +17,14 @@ from pytest_ssmkms.aws.kms.common import (
     request_alias,
 )
 from pytest_ssmkms.aws.kms.errors import UnsupportedOperationException
-from pytest_ssmkms.aws.kms.keys import DISABLED, ENABLED, KEY_USAGES, PENDING_DELETION, Key
+from pytest_ssmkms.aws.kms.keys import (
+    DISABLED,
+    ENABLED,
+    KEY_USAGES,
+    PENDING_DELETION,
+    PENDING_REPLICA_DELETION,
+    Key,
+)
 from pytest_ssmkms.aws.kms.ops_custom_key_stores import store_not_found
 from pytest_ssmkms.aws.kms.policies import validate_policy
 from pytest_ssmkms.aws.kms.tagging import merged, parse_tags
@@ -167,11 +174,17 @@ def disable_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def schedule_deletion(ctx: CallContext, key: Key, days: int) -> None:
-    """Put ``key`` in PendingDeletion for ``days`` days on the backend clock."""
+    """Put ``key`` in PendingDeletion for ``days`` days on the backend clock; a multi-Region
+    primary with replicas waits in PendingReplicaDeletion, its window not yet started."""
     key.state_before_deletion = key.state
-    key.state = PENDING_DELETION
     key.pending_window_days = days
-    key.deletion_date = registry(ctx).now() + timedelta(days=days)
+    mrs = key.multi_region_set
+    if key.is_primary and mrs is not None and mrs.replica_regions:
+        key.state = PENDING_REPLICA_DELETION
+        key.deletion_date = None
+    else:
+        key.state = PENDING_DELETION
+        key.deletion_date = registry(ctx).now() + timedelta(days=days)
     registry(ctx).reschedule()
 
 
@@ -183,12 +196,10 @@ def schedule_key_deletion(ctx: CallContext, params: dict[str, Any]) -> dict[str,
     if not 7 <= days <= 30:
         raise ValidationException("PendingWindowInDays must be between 7 and 30")
     schedule_deletion(ctx, key, days)
-    return {
-        "KeyId": key.arn,
-        "DeletionDate": key.deletion_date,
-        "KeyState": key.state,
-        "PendingWindowInDays": days,
-    }
+    out: dict[str, Any] = {"KeyId": key.arn, "KeyState": key.state, "PendingWindowInDays": days}
+    if key.deletion_date is not None:  # absent for a primary that waits for its replicas
+        out["DeletionDate"] = key.deletion_date
+    return out
 
 
 def cancel_key_deletion(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -36,21 +36,37 @@ def _key(ctx: CallContext, params: dict[str, Any], action: str) -> Key:
     return key
 
 
+def _not_replica(key: Key) -> None:
+    """Rotation of a multi-Region key is set and started on its primary; KMS synchronizes
+    it to the replicas (EnableKeyRotation, RotateKeyOnDemand references). The refusal's text
+    for a replica is assumed: the one KMS gives ReplicateKey on a replica."""
+    if key.multi_region_set is not None and not key.is_primary:
+        raise UnsupportedOperationException(f"{key.arn} is not a multi-region primary key.")
+
+
+def _set_rotation(ctx: CallContext, key: Key, period: int | None) -> None:
+    """Rotation status on ``key`` and every key related to it (multi-Region keys)."""
+    when = registry(ctx).now() + timedelta(days=period) if period is not None else None
+    for owner, member in registry(ctx).related(key):
+        member.rotation_enabled = period is not None
+        member.rotation_period_days = period
+        member.next_rotation = when
+        owner.reschedule()
+
+
 def enable_key_rotation(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     key = _key(ctx, params, "kms:EnableKeyRotation")
     refuse_aws_managed(ctx, key, "kms:EnableKeyRotation")
     _rotatable(key)
     states.for_rotation_settings(key)
+    _not_replica(key)
     period = params.get("RotationPeriodInDays", DEFAULT_PERIOD)
     if not 90 <= period <= 2560:
         raise ValidationException(
             f"1 validation error detected: Value '{period}' at 'rotationPeriodInDays' failed to "
             "satisfy constraint: Member must have value between 90 and 2560"
         )
-    key.rotation_enabled = True
-    key.rotation_period_days = period
-    key.next_rotation = registry(ctx).now() + timedelta(days=period)
-    registry(ctx).reschedule()
+    _set_rotation(ctx, key, period)
     return {}
 
 
@@ -59,10 +75,8 @@ def disable_key_rotation(ctx: CallContext, params: dict[str, Any]) -> dict[str, 
     refuse_aws_managed(ctx, key, "kms:DisableKeyRotation")
     _rotatable(key)
     states.for_rotation_settings(key)
-    key.rotation_enabled = False
-    key.rotation_period_days = None
-    key.next_rotation = None
-    registry(ctx).reschedule()
+    _not_replica(key)
+    _set_rotation(ctx, key, None)
     return {}
 
 
@@ -93,13 +107,14 @@ def rotate_key_on_demand(ctx: CallContext, params: dict[str, Any]) -> dict[str, 
             f"{key.arn} origin is EXTERNAL which is not valid for this operation."
         )
     states.for_cryptography(key)
+    _not_replica(key)
     done = sum(1 for m in key.materials.values() if m.rotation_type == "ON_DEMAND")
     if done >= MAX_ON_DEMAND:
         raise LimitExceededException(
             f"{key.arn} has reached the limit of {MAX_ON_DEMAND} on-demand rotations."
         )
     kms = registry(ctx)
-    kms.add_material(key, kms.random.bytes(32), "ON_DEMAND", kms.now())
+    kms.rotate(key, "ON_DEMAND", kms.now())  # every related multi-Region key too
     return {"KeyId": key.key_id}
 
 

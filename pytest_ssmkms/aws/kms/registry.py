@@ -19,14 +19,17 @@ from typing import TYPE_CHECKING, Any
 from pytest_ssmkms.aws.kms import crypto
 from pytest_ssmkms.aws.kms.errors import NotFoundException
 from pytest_ssmkms.aws.kms.keys import (
+    CREATING,
     ENABLED,
     PENDING_DELETION,
     PENDING_IMPORT,
+    PENDING_REPLICA_DELETION,
     Alias,
     Grant,
     Key,
     Material,
 )
+from pytest_ssmkms.aws.kms.multi_region import MultiRegionSet
 from pytest_ssmkms.aws.kms.policies import default_key_policy, ssm_managed_key_policy
 
 if TYPE_CHECKING:
@@ -192,11 +195,18 @@ class KeyRegistry:
             if key_id and "\n" not in key_id:  # then _ARN's last group is exactly key_id
                 return self.key(key_id)
         match = _ARN.match(arn)
-        if match is None or match.group(3) != "key" or match.group(1) != self.region:
+        if match is None or match.group(3) != "key":
             return None
         registry: KeyRegistry = self
         if match.group(2) != self.account_id:
             registry = self.backend.world.backend(match.group(2), self.region).kms
+        if match.group(1) != self.region:
+            # A multi-Region key's ciphertext decrypts under any related key, each in its
+            # own region (same key id, same material); other keys never leave their region.
+            if not match.group(4).startswith("mrk-"):
+                return None
+            found = registry.key(match.group(4))
+            return found if found is not None and found.multi_region_set is not None else None
         return registry.key(match.group(4))
 
     def _by_id(self, key_id: str) -> Key:
@@ -269,8 +279,39 @@ class KeyRegistry:
             key.state = PENDING_IMPORT
         else:
             self.add_material(key, self.random.bytes(_material_bytes(key_spec)), None, now)
+        if multi_region:
+            key.multi_region_set = MultiRegionSet(
+                key_id, self.account_id, self.region, {self.region: key.arn}
+            )
         self._keys[key_id] = key
         return key
+
+    # ---- multi-Region keys --------------------------------------------------------------
+    def registry_in(self, region: str) -> KeyRegistry:
+        """This account's registry in ``region``."""
+        other: KeyRegistry = self.backend.world.backend(self.account_id, region).kms
+        return other
+
+    def related(self, key: Key) -> list[tuple[KeyRegistry, Key]]:
+        """Every existing member of ``key``'s multi-Region set, ``key`` included, with the
+        registry that holds it (just ``key`` for a single-Region key)."""
+        mrs = key.multi_region_set
+        if mrs is None:
+            return [(self, key)]
+        found = []
+        for region in mrs.arns:
+            registry = self if region == self.region else self.registry_in(region)
+            member = registry._keys.get(key.key_id)
+            if member is not None and member.multi_region_set is mrs:
+                found.append((registry, member))
+        return found
+
+    def rotate(self, key: Key, rotation_type: str, when: datetime) -> None:
+        """New material for ``key`` and, for a multi-Region key, the same material for every
+        related key (KMS synchronizes rotation from the primary)."""
+        secret = self.random.bytes(_material_bytes(key.key_spec))
+        for registry, member in self.related(key):
+            registry.add_material(member, secret, rotation_type, when)
 
     def add_material(
         self, key: Key, secret: bytes, rotation_type: str | None, when: datetime
@@ -315,6 +356,8 @@ class KeyRegistry:
         for key in self._keys.values():
             if key.state == PENDING_DELETION and key.deletion_date is not None:
                 moments.append(key.deletion_date)
+            if key.state == CREATING and key.ready_at is not None:
+                moments.append(key.ready_at)
             if key.valid_to is not None and key.state != PENDING_DELETION:
                 moments.append(key.valid_to)
             if key.rotation_enabled and key.next_rotation is not None and key.state == ENABLED:
@@ -333,11 +376,23 @@ class KeyRegistry:
                 if key.deletion_date is not None and key.deletion_date <= now:
                     self._delete(key)
                 continue
+            if key.state == CREATING and key.ready_at is not None and key.ready_at <= now:
+                # A new replica is ready: Enabled, or PendingImport until its material is
+                # imported (replicas of imported keys start without material).
+                has_material = key.current is not None and key.current.secret is not None
+                key.state = ENABLED if has_material else PENDING_IMPORT
+                key.ready_at = None
             valid_to = key.valid_to
             if valid_to is not None and valid_to <= now and key.current is not None:
                 # Imported material expired: KMS deletes it and the key waits for an import.
                 key.current.forget()
                 key.state = PENDING_IMPORT
+            if key.multi_region_set is not None and not key.is_primary:
+                # A replica rotates when its primary does, with the primary's material.
+                due = key.next_rotation
+                if key.rotation_enabled and due is not None and due <= now:
+                    self.registry_in(key.multi_region_set.primary_region).apply_due()
+                continue
             while (
                 key.rotation_enabled
                 and key.state == ENABLED
@@ -345,21 +400,39 @@ class KeyRegistry:
                 and key.next_rotation <= now
                 and key.rotation_period_days
             ):
-                self.add_material(
-                    key,
-                    self.random.bytes(_material_bytes(key.key_spec)),
-                    "AUTOMATIC",
-                    key.next_rotation,
-                )
-                key.next_rotation += timedelta(days=key.rotation_period_days)
+                self.rotate(key, "AUTOMATIC", key.next_rotation)
+                step = timedelta(days=key.rotation_period_days)
+                for registry, member in self.related(key):
+                    if member is not key and member.next_rotation is not None:
+                        member.next_rotation = key.next_rotation + step
+                        registry.reschedule()
+                key.next_rotation += step
         self.reschedule()
 
     def _delete(self, key: Key) -> None:
+        related = self.related(key)
         del self._keys[key.key_id]
         for name in list(key.aliases):
             self._aliases.pop(name, None)
         for material in key.materials.values():
             material.forget()
+        mrs = key.multi_region_set
+        if mrs is not None:
+            mrs.arns.pop(self.region, None)
+            self._start_primary_window(mrs, related, when=key.deletion_date or self.now())
+
+    def _start_primary_window(
+        self, mrs: MultiRegionSet, related: list[tuple[KeyRegistry, Key]], when: datetime
+    ) -> None:
+        """When the last replica is deleted, a primary waiting in PendingReplicaDeletion moves
+        to PendingDeletion and its waiting period begins (ScheduleKeyDeletion reference)."""
+        if mrs.replica_regions:
+            return
+        for registry, member in related:
+            if member.state == PENDING_REPLICA_DELETION and member.pending_window_days:
+                member.state = PENDING_DELETION
+                member.deletion_date = when + timedelta(days=member.pending_window_days)
+                registry.reschedule()
 
 
 def _material_bytes(key_spec: str) -> int:

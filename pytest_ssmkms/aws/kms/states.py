@@ -7,13 +7,29 @@ from pytest_ssmkms.aws.kms.errors import (
     KMSInvalidStateException,
     UnsupportedOperationException,
 )
-from pytest_ssmkms.aws.kms.keys import DISABLED, ENABLED, PENDING_DELETION, PENDING_IMPORT, Key
+from pytest_ssmkms.aws.kms.keys import (
+    CREATING,
+    DELETING,
+    DISABLED,
+    ENABLED,
+    PENDING_DELETION,
+    PENDING_IMPORT,
+    PENDING_REPLICA_DELETION,
+    Key,
+)
+
+# "<arn> is pending deletion." and "... is pending import." are recorded from KMS; the texts
+# of the multi-Region states are assumed to follow the same pattern.
+_STATE_TEXTS = {
+    PENDING_DELETION: "pending deletion",
+    PENDING_IMPORT: "pending import",
+    PENDING_REPLICA_DELETION: "pending replica deletion",
+    CREATING: "creating",
+}
 
 
-def _invalid(key: Key) -> KMSInvalidStateException:
-    text = {PENDING_DELETION: "pending deletion", PENDING_IMPORT: "pending import"}.get(
-        key.state, key.state
-    )
+def invalid(key: Key) -> KMSInvalidStateException:
+    text = _STATE_TEXTS.get(key.state, key.state)
     return KMSInvalidStateException(f"{key.arn} is {text}.")
 
 
@@ -23,14 +39,14 @@ def for_cryptography(key: Key) -> None:
         return
     if key.state == DISABLED:
         raise DisabledException(f"{key.arn} is disabled.")
-    raise _invalid(key)
+    raise invalid(key)
 
 
 def for_enable_disable(key: Key) -> None:
     """EnableKey, DisableKey: Enabled or Disabled."""
     if key.state in (ENABLED, DISABLED):
         return
-    raise _invalid(key)
+    raise invalid(key)
 
 
 def for_rotation_settings(key: Key) -> None:
@@ -43,12 +59,13 @@ def for_rotation_settings(key: Key) -> None:
 
 
 def not_pending_deletion(key: Key) -> None:
-    """ScheduleKeyDeletion, CreateAlias, Tag/UntagResource, UpdateKeyDescription, import."""
-    if key.state == PENDING_DELETION:
-        raise _invalid(key)
+    """ScheduleKeyDeletion, CreateAlias, Tag/UntagResource, UpdateKeyDescription, import.
+    A primary waiting for its replicas' deletion counts as pending deletion."""
+    if key.state in DELETING:
+        raise invalid(key)
 
 
 def pending_deletion_only(key: Key) -> None:
     """CancelKeyDeletion."""
-    if key.state != PENDING_DELETION:
+    if key.state not in DELETING:
         raise KMSInvalidStateException(f"{key.arn} is not pending deletion.")
