@@ -60,7 +60,7 @@ def test_block(source, files, pytester):
 
 
 def test_fidelity_lists_exactly_the_implemented_operations():
-    from pytest_ssmkms.aws.backend import operation_table
+    from pytest_ssmkms.aws.services import operation_table
 
     text = (ROOT / "docs" / "fidelity.md").read_text(encoding="utf-8")
     for service in ("ssm", "kms", "cloudtrail"):

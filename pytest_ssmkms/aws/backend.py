@@ -7,43 +7,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.model import OperationModel
-
+from pytest_ssmkms.aws import services
 from pytest_ssmkms.aws.clock import Clock
 from pytest_ssmkms.aws.context import CallContext, Caller, new_request_id
 from pytest_ssmkms.aws.errors import AwsError, UnknownOperationError
+from pytest_ssmkms.aws.services import Handler
 from pytest_ssmkms.aws.trail import CallRecord, Trail
-from pytest_ssmkms.wire.validation import validate_input
 
-Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any]]
+__all__ = ["Backend", "Handler", "Settings", "World"]
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 DEFAULT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 DEFAULT_USER_NAME = "test-admin"
-
-
-def _operation_tables() -> dict[str, Mapping[str, Handler]]:
-    from pytest_ssmkms.aws.kms.handlers import OPERATIONS as KMS
-    from pytest_ssmkms.aws.ssm.handlers import OPERATIONS as SSM
-    from pytest_ssmkms.aws.trail.handlers import OPERATIONS as CLOUDTRAIL
-
-    return {"ssm": SSM, "kms": KMS, "cloudtrail": CLOUDTRAIL}
-
-
-_TABLES: dict[str, Mapping[str, Handler]] | None = None
-
-
-def operation_table(service: str) -> Mapping[str, Handler]:
-    return (_TABLES or _load_tables())[service]
-
-
-def _load_tables() -> dict[str, Mapping[str, Handler]]:
-    global _TABLES
-    if _TABLES is None:
-        _TABLES = _operation_tables()
-    return _TABLES
 
 
 @dataclass
@@ -155,18 +132,11 @@ class Backend:
         return self.world.clock
 
     def __getattr__(self, name: str) -> Any:
-        # ``kms`` (the key registry) and ``ssm`` (the parameter store) are made on first use
-        # (most tests touch few services) and then are plain attributes: the hot path reads
-        # them on every call without a property call.
-        if name == "kms":
-            from pytest_ssmkms.aws.kms.registry import KeyRegistry
-
-            factory: Callable[[Backend], Any] = KeyRegistry
-        elif name == "ssm":
-            from pytest_ssmkms.aws.ssm.store import ParameterStore
-
-            factory = ParameterStore
-        else:
+        # A service's state (``kms``: the key registry, ``ssm``: the parameter store) is made
+        # on first use (most tests touch few services) and then is a plain attribute: the hot
+        # path reads it on every call without a property call.
+        factory = services.state_factory(name)
+        if factory is None:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         with self.world.lock:
             made = self.__dict__.get(name)
@@ -181,14 +151,15 @@ class Backend:
         params: dict[str, Any],
         ctx: CallContext,
         *,
-        model: OperationModel | None = None,
+        check: Callable[[dict[str, Any]], None] | None = None,
     ) -> dict[str, Any]:
         """Answer one operation and record it in the trail, success or failure.
 
-        ``model`` is given for calls that came over the wire, whose input is then checked
-        against the model's constraints; calls between services are trusted. Calls made with
-        a trusted context (preseeding) are not recorded."""
-        table = operation_table(service)
+        ``check`` is given for calls that came over the wire: it refuses input outside the
+        operation's model (the wire's validation), and its refusal is recorded like any other
+        error; calls between services are trusted. Calls made with a trusted context
+        (preseeding) are not recorded."""
+        table = services.operation_table(service)
         handler = table.get(operation)
         with self.world.lock:
             # Where this call's record goes: before the records of the calls it makes itself
@@ -197,8 +168,8 @@ class Backend:
             try:
                 if handler is None:
                     raise UnknownOperationError(service, operation, list(table))
-                if model is not None:
-                    validate_input(model, params)
+                if check is not None:
+                    check(params)
                 result = handler(ctx, params)
             except AwsError as error:
                 if not ctx.trusted:

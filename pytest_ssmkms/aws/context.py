@@ -110,11 +110,22 @@ class CallContext:
         Returns whatever the authorizer reports as the deciding statement (for the trail)."""
         if self.trusted:
             return None
-        global _decide
-        if _decide is None:
-            from pytest_ssmkms.aws.iam.authorizer import decide as _decide
         return _decide(self, action, resource, conditions or {}, key)
 
 
-# iam.authorizer.decide, imported on first use (iam imports this module).
-_decide: Any = None
+Decide = Callable[["CallContext", str, str, Any, Any], Any]
+
+
+def _no_authorizer(ctx: CallContext, action: str, resource: str, conditions: Any, key: Any) -> Any:
+    raise RuntimeError("no authorizer installed: import pytest_ssmkms.aws (it installs iam's)")
+
+
+# The permission engine's decide(), installed by aws.iam when it loads: iam builds on this
+# module, so this module cannot import it.
+_decide: Decide = _no_authorizer
+
+
+def install_authorizer(decide: Decide) -> None:
+    """Make ``decide`` the function every ``CallContext.authorize`` asks."""
+    global _decide
+    _decide = decide

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, TypeVar
 
-from pytest_ssmkms.adapters import botocore_hook as interception
+from pytest_ssmkms import adapters
 from pytest_ssmkms.aws.backend import (
     DEFAULT_ACCESS_KEY_ID,
     DEFAULT_ACCOUNT_ID,
@@ -21,8 +21,10 @@ from pytest_ssmkms.aws.backend import (
 )
 from pytest_ssmkms.aws.clock import Clock
 from pytest_ssmkms.aws.errors import PluginUsageError
-from pytest_ssmkms.seeding.methods import SeedingMethods
 from pytest_ssmkms.aws.trail import Trail
+from pytest_ssmkms.mock.principals import create_principal
+from pytest_ssmkms.mock.sessions import new_boto3_session
+from pytest_ssmkms.seeding.methods import SeedingMethods
 
 T = TypeVar("T")
 
@@ -81,8 +83,6 @@ class SsmKms(SeedingMethods):
     def principal(self, name: str, *policies: Any, kind: str = "user") -> Any:
         """An IAM user (or role, ``kind="role"``) with identity policies; its ``.session()``
         signs calls with its own access key, and policies decide what those calls may do."""
-        from pytest_ssmkms.aws.iam.principals import create_principal
-
         return create_principal(self._world, name, *policies, kind=kind)
 
     def session(self, region_name: str | None = None) -> Any:
@@ -95,36 +95,6 @@ class SsmKms(SeedingMethods):
         """A boto3 client for ``service`` in this mock's region (unless ``region_name`` is given)."""
         region = kwargs.pop("region_name", None)
         return self.session(region).client(service, **kwargs)
-
-
-_shared_loader: Any = None
-
-
-def new_boto3_session(
-    access_key_id: str, secret_access_key: str, region: str, session_token: str | None = None
-) -> Any:
-    """A boto3 Session that reuses one loader, so that its first client is cheap."""
-    global _shared_loader
-    try:
-        import boto3
-    except ImportError:  # boto3 is not a runtime dependency of the plugin
-        raise PluginUsageError(
-            "ssm_kms.session() and ssm_kms.client() need boto3; install it (pip install boto3)."
-        ) from None
-    import botocore.loaders
-    import botocore.session
-
-    core = botocore.session.Session()
-    if _shared_loader is None:
-        _shared_loader = botocore.loaders.create_loader()
-    core.register_component("data_loader", _shared_loader)
-    return boto3.Session(
-        aws_access_key_id=access_key_id,
-        aws_secret_access_key=secret_access_key,
-        aws_session_token=session_token,
-        region_name=region,
-        botocore_session=core,
-    )
 
 
 class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
@@ -174,14 +144,14 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
             raise PluginUsageError("this mock_ssm_kms is already active; create another to nest")
         self._world = World(self._settings)
         self._set_env()
-        interception.activate(self._world)
+        adapters.activate(self._world)
         return SsmKms(self._world)
 
     def stop(self) -> None:
         if self._world is None:
             return
         try:
-            interception.deactivate(self._world)
+            adapters.deactivate(self._world)
         finally:
             self._restore_env()
             self._world = None
@@ -318,7 +288,7 @@ def _refuse_hiding_the_fixture(test: str) -> None:
     mock while the markers seeded the fixture's: refuse rather than let seeding vanish."""
     if not test:
         return
-    world = interception.active_world()
+    world = adapters.active_world()
     if world is not None and world.settings.extra.get("pytest_fixture") == "ssm_kms":
         raise PluginUsageError(
             f"{test} runs inside the ssm_kms fixture (named by the test or activated by an "

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from pytest_ssmkms.adapters import botocore_hook as interception
-from pytest_ssmkms.aws.backend import operation_table
+from pytest_ssmkms import adapters
 from pytest_ssmkms.aws.errors import PluginUsageError
 from pytest_ssmkms.mock.handle import SsmKms, mock_ssm_kms
 from pytest_ssmkms.seeding.preseed import did_you_mean
@@ -68,11 +67,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for line in _MARKER_HELP:
         config.addinivalue_line("markers", line)
     # Installed before collection, so module-level clients in code under test carry the hook.
-    interception.install()
-    # Import the service packages now, not inside the first test: pytester's in-process runs
-    # drop modules first imported during a run, and a second copy of an error class would no
-    # longer match the handlers cached from the first.
-    operation_table("ssm")
+    adapters.install()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,7 +1,7 @@
 """pytest glue of the trail: the ``--ssm-kms-trail`` log file and the failure report section.
 
 Which calls belong to which test: every world (mock activation) announces itself through
-``interception.activation_listeners``; at each test's start we note how far each watched
+``adapters.activation.activation_listeners``; at each test's start we note how far each watched
 world's trail has got, and what was appended up to the test's end is the test's. A world can
 be module- or session-scoped and shared by several tests; positions handle that. Records a
 test clears with ``trail.clear()`` still reach the file (the trail hands them over).
@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_ssmkms.adapters import botocore_hook as interception
+from pytest_ssmkms.adapters import activation
 from pytest_ssmkms.aws.trail.query import summary_lines
 from pytest_ssmkms.aws.trail.record import CallRecord
 
@@ -48,7 +48,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     collector = TrailCollector(config)
     config.pluginmanager.register(collector, "ssm-kms-trail-collector")
-    interception.activation_listeners.append(collector.watch)
+    activation.activation_listeners.append(collector.watch)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -194,13 +194,13 @@ class TrailCollector:
         for watch in self.watches:
             watch.detach()
         self.watches = []
-        if self.watch in interception.activation_listeners:
-            interception.activation_listeners.remove(self.watch)
+        if self.watch in activation.activation_listeners:
+            activation.activation_listeners.remove(self.watch)
         if self.spool is not None:
             self.spool.close()
             self.spool = None
 
 
 def _is_active(world: World) -> bool:
-    # interception keeps the active worlds; a world that left it will record nothing more.
-    return any(active is world for active in interception._active)
+    # A world that is no longer active will record nothing more.
+    return activation.is_active(world)

@@ -6,22 +6,22 @@ values are encrypted by KMS exactly as a user's PutParameter would have them.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pytest_ssmkms.aws.errors import AwsError, PluginUsageError
+from pytest_ssmkms.aws.models import operation_model
+from pytest_ssmkms.wire.validation import input_check
 
 if TYPE_CHECKING:
-    from botocore.model import OperationModel
-
     from pytest_ssmkms.aws.backend import Backend
 
 
-@lru_cache(maxsize=None)
-def _model(operation: str) -> OperationModel:
-    import botocore.session
-
-    return botocore.session.get_session().get_service_model("ssm").operation_model(operation)
+def _check(operation: str) -> Callable[[dict[str, Any]], None]:
+    # Seeds are refused where the same request would be: the wire's model validation.
+    model = operation_model("ssm", operation)
+    assert model is not None, operation
+    return input_check(model)
 
 
 def seed_parameter(
@@ -64,7 +64,7 @@ def seed_parameter(
                 request["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
             if index > 0:
                 request["Overwrite"] = True
-            answer = backend.invoke("ssm", "PutParameter", request, ctx, model=_model("PutParameter"))
+            answer = backend.invoke("ssm", "PutParameter", request, ctx, check=_check("PutParameter"))
             stored = backend.ssm.find(name)
             if stored is None or stored.latest.version != answer["Version"]:
                 # AWS's after-the-answer aws:ec2:image check dropped it: say so now.
@@ -78,7 +78,7 @@ def seed_parameter(
                 "LabelParameterVersion",
                 {"Name": name, "Labels": list(labels)},
                 ctx,
-                model=_model("LabelParameterVersion"),
+                check=_check("LabelParameterVersion"),
             )
             if result["InvalidLabels"]:
                 raise PluginUsageError(

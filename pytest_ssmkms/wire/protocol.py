@@ -10,16 +10,14 @@ base64 strings and ``datetime``s epoch floats, which is what botocore's parser e
 from __future__ import annotations
 
 import binascii
-import io
 import json
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
-from botocore.awsrequest import AWSResponse
 from botocore.model import OperationModel, Shape
 
 from pytest_ssmkms.aws.jsondoc import nested_deeper_than
@@ -32,16 +30,6 @@ MAX_NESTING = 64
 # A UTF-16 surrogate (U+D800-U+DFFF), as a JSON escape or as the bytes json.loads lets through
 # (it decodes with "surrogatepass"); paired escapes are fine, lone surrogates are not.
 _SURROGATE = re.compile(rb"\\u[dD][89abcdefABCDEF]|\xed[\xa0-\xbf]")
-
-
-class _RawBody(io.BytesIO):
-    """The raw body botocore reads from an AWSResponse."""
-
-    def stream(self, **kwargs: Any) -> Iterator[bytes]:
-        contents = self.read()
-        while contents:
-            yield contents
-            contents = self.read()
 
 
 def target_operation(headers: Any) -> tuple[str, str] | None:
@@ -320,60 +308,3 @@ _ENCODE: Callable[[Any, int], Any] | None = (
 def encode_error(error: AwsError) -> bytes:
     body: dict[str, Any] = {"__type": error.code, error.message_key: error.message}
     return json.dumps(body, separators=(",", ":")).encode("utf-8")
-
-
-def http_response(url: str, status: int, body: bytes, request_id: str) -> AWSResponse:
-    if _FAST_RESPONSE is not None:
-        return _FAST_RESPONSE(url, status, body, request_id)
-    headers = {
-        "Content-Type": "application/x-amz-json-1.1",
-        "Content-Length": str(len(body)),
-        "x-amzn-RequestId": request_id,
-    }
-    return AWSResponse(url, status, headers, _RawBody(body))
-
-
-def _fast_response_factory() -> Callable[[str, int, bytes, str], AWSResponse] | None:
-    """The same AWSResponse, built without copying its headers key by key: botocore's
-    ``HeadersDict`` makes a key object per header on every insert. Used only if this botocore
-    builds responses the way checked here; otherwise the plain constructor is used."""
-    try:
-        from botocore.awsrequest import HeadersDict, _HeaderKey
-    except ImportError:  # pragma: no cover - another botocore layout
-        return None
-    keys = tuple(_HeaderKey(name) for name in ("Content-Type", "Content-Length", "x-amzn-RequestId"))
-
-    class _Response(AWSResponse):  # type: ignore[misc]
-        def __init__(self, url: str, status_code: int, headers: Any, raw: Any) -> None:
-            self.url = url
-            self.status_code = status_code
-            self.headers = headers
-            self.raw = raw
-            self._content = None
-
-    def build(url: str, status: int, body: bytes, request_id: str) -> AWSResponse:
-        headers = HeadersDict.__new__(HeadersDict)
-        headers._dict = {
-            keys[0]: "application/x-amz-json-1.1",
-            keys[1]: str(len(body)),
-            keys[2]: request_id,
-        }
-        return _Response(url, status, headers, _RawBody(body))
-
-    try:
-        plain = AWSResponse("https://x", 200, {
-            "Content-Type": "application/x-amz-json-1.1", "Content-Length": "2", "x-amzn-RequestId": "r",
-        }, None)
-        built = build("https://x", 200, b"{}", "r")
-        same = (
-            vars(plain).keys() == vars(built).keys()
-            and vars(plain)["_content"] is None
-            and dict(plain.headers) == dict(built.headers)
-            and built.headers["content-length"] == "2"
-        )
-    except Exception:  # pragma: no cover - another botocore layout
-        return None
-    return build if same else None
-
-
-_FAST_RESPONSE = _fast_response_factory()

@@ -39,6 +39,16 @@ def validate_input(operation: OperationModel, params: dict[str, Any]) -> None:
         )
 
 
+@lru_cache(maxsize=None)  # bounded: models exist for real operation names only
+def input_check(operation: OperationModel) -> Callable[[dict[str, Any]], None]:
+    """``validate_input`` bound to one operation: what ``Backend.invoke(check=...)`` takes."""
+
+    def check(params: dict[str, Any]) -> None:
+        validate_input(operation, params)
+
+    return check
+
+
 def _camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 

@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from pytest_ssmkms import PluginUsageError, mock_ssm_kms
-from pytest_ssmkms.adapters.botocore_hook import active_world
+from pytest_ssmkms.adapters.activation import active_world
 
 
 def test_environment_is_set_and_restored(monkeypatch):

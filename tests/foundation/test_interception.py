@@ -11,7 +11,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pytest_ssmkms import UnmockedServiceError, mock_ssm_kms
-from pytest_ssmkms.adapters.botocore_hook import active_world
+from pytest_ssmkms.adapters.activation import active_world
 
 # Made at import time, before any mock is active: code under test often does this.
 MODULE_LEVEL_SSM = boto3.client("ssm", region_name="us-east-1")

@@ -8,7 +8,8 @@ import os
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from pytest_ssmkms.aws.kms import crypto, envelope
+from pytest_ssmkms.aws.kms import crypto
+from pytest_ssmkms.aws.ssm import envelope
 from pytest_ssmkms.aws.kms.errors import InvalidCiphertextException
 
 ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"

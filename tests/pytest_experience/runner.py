@@ -5,14 +5,12 @@ from __future__ import annotations
 import boto3  # noqa: F401 - loaded once here, so in-process runs do not import it again
 import pytest
 
-from pytest_ssmkms.aws import backend  # noqa: F401
+import pytest_ssmkms.aws  # noqa: F401 - every service package, registered
 from pytest_ssmkms.plugin import markers  # noqa: F401
 from pytest_ssmkms.seeding import files, preseed  # noqa: F401
 
 # pytester's in-process runs drop the modules a run imported; load the lazily imported parts of
 # the plugin now, so every run shares them with this process instead of importing copies.
-for _service in ("ssm", "kms", "cloudtrail"):
-    backend.operation_table(_service)
 import pytest_ssmkms.seeding.kms  # noqa: E402,F401
 import pytest_ssmkms.seeding.ssm  # noqa: E402,F401
 

@@ -173,7 +173,7 @@ def test_a_marker_alone_activates_the_mock(pytester: pytest.Pytester) -> None:
             boto3.client("ssm").put_parameter(Name="/p", Value="v", Type="String")
 
         def test_no_marker_no_mock():
-            from pytest_ssmkms.adapters.botocore_hook import active_world
+            from pytest_ssmkms.adapters.activation import active_world
             assert active_world() is None
         """
     )

@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from pytest_ssmkms import mock_ssm_kms
-from pytest_ssmkms.adapters.botocore_hook import active_world
+from pytest_ssmkms.adapters.activation import active_world
 from tests.pytest_experience.runner import run_subprocess
 
 pytest_plugins = ["pytester"]

@@ -13,8 +13,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.model import OperationModel
 
-from pytest_ssmkms.aws.backend import operation_table
-from pytest_ssmkms.adapters.botocore_hook import operation_model
+from pytest_ssmkms.aws.services import operation_table
+from pytest_ssmkms.aws.models import operation_model
 from pytest_ssmkms.mock.handle import SsmKms
 
 SERVICES = ("ssm", "kms", "cloudtrail")

@@ -19,7 +19,7 @@ HEADER = '''
 import json, os
 import boto3, pytest
 from pytest_ssmkms import mock_ssm_kms
-from pytest_ssmkms.adapters.botocore_hook import active_world
+from pytest_ssmkms.adapters.activation import active_world
 
 READS = {"DescribeParameters", "ListAliases", "ListKeys", "DescribeKey", "LookupEvents"}
 _CLIENTS = {}

@@ -100,7 +100,7 @@ def test_building_records_of_many_unknown_operations_keeps_no_memory(monkeypatch
     import tracemalloc
 
     from pytest_ssmkms import mock_ssm_kms
-    from pytest_ssmkms.adapters import botocore_hook as interception
+    from pytest_ssmkms.adapters import activation as interception
     from tests.reliability.test_raw_bodies import send
 
     monkeypatch.setattr(interception, "activation_listeners", [])  # no pytest trail collector

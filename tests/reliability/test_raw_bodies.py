@@ -204,7 +204,7 @@ def test_many_distinct_unknown_operations_do_not_grow_memory(monkeypatch):
     # (a cache keyed on them would grow with every name a fuzzer or a typo sends).
     # The trail keeps records by design, and pytest's trail collector keeps even cleared ones
     # until the test ends (for the failure report): keep it from watching this world.
-    from pytest_ssmkms.adapters import botocore_hook as interception
+    from pytest_ssmkms.adapters import activation as interception
 
     monkeypatch.setattr(interception, "activation_listeners", [])
     with mock_ssm_kms() as aws:

@@ -8,9 +8,12 @@
 
 from __future__ import annotations
 
-from pytest_ssmkms.aws.iam.authorizer import authorize
+from pytest_ssmkms.aws.context import install_authorizer
+from pytest_ssmkms.aws.iam.authorizer import authorize, decide
 from pytest_ssmkms.aws.iam.managed import aws_managed_key_policy, default_key_policy
 from pytest_ssmkms.aws.iam.policy import PolicyError, validate_policy_document
+
+install_authorizer(decide)
 
 __all__ = [
     "PolicyError",

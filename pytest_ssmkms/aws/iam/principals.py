@@ -10,7 +10,7 @@ import base64
 import hashlib
 import os
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pytest_ssmkms.aws.context import Caller
 from pytest_ssmkms.aws.errors import PluginUsageError
@@ -35,7 +35,7 @@ class Principal:
         self, world: World, name: str, kind: str, policies: tuple[Policy, ...], seed: str
     ) -> None:
         account = world.settings.account_id
-        self._world = world
+        self.world = world
         self.name = name
         self.kind = kind
         self.account_id = account
@@ -44,8 +44,9 @@ class Principal:
         letters = base64.b32encode(digest).decode()  # A-Z and 2-7, as AWS ids use
         unique_id = ("AIDA" if kind == "user" else "AROA") + letters[:17]
         self.access_key_id = ("AKIA" if kind == "user" else "ASIA") + letters[17:33]
-        self._secret_access_key = base64.b64encode(digest[8:38]).decode()
-        self._session_token = (
+        # The credentials a client signs with (the mock's Principal makes boto3 sessions).
+        self.secret_access_key = base64.b64encode(digest[8:38]).decode()
+        self.session_token = (
             None if kind == "user" else "FwoGZXIvYXdzE" + base64.b64encode(digest).decode()
         )
         if kind == "user":
@@ -76,22 +77,6 @@ class Principal:
         """The ARN the caller has in CloudTrail and AccessDenied messages."""
         return self.caller.arn
 
-    def session(self, region_name: str | None = None) -> Any:
-        """A ``boto3.Session`` whose calls are signed with this principal's own access key."""
-        from pytest_ssmkms.mock.handle import new_boto3_session
-
-        return new_boto3_session(
-            self.access_key_id,
-            self._secret_access_key,
-            region_name or self._world.settings.region,
-            self._session_token,
-        )
-
-    def client(self, service: str, **kwargs: Any) -> Any:
-        """A boto3 client signed as this principal (``region_name`` defaults to the mock's)."""
-        region = kwargs.pop("region_name", None)
-        return self.session(region).client(service, **kwargs)
-
     def attach_policy(self, policy: Any) -> None:
         """Add an identity policy (a dict or JSON string); it applies from the next call."""
         self.policies = (*self.policies, _parse(policy, self.name, len(self.policies) + 1))
@@ -109,8 +94,14 @@ def _parse(document: Any, name: str, number: int) -> Policy:
         raise PluginUsageError(f"policy {number} of principal {name!r} is malformed: {error}") from None
 
 
-def create_principal(world: World, name: str, *policies: Any, kind: str = "user") -> Principal:
-    """An IAM user (or role, ``kind="role"``) whose calls are evaluated against ``policies``."""
+P = TypeVar("P", bound=Principal)
+
+
+def create_principal(
+    world: World, name: str, *policies: Any, kind: str = "user", cls: type[P] = Principal  # type: ignore[assignment]
+) -> P:
+    """An IAM user (or role, ``kind="role"``) whose calls are evaluated against ``policies``.
+    ``cls`` is the Principal class to make (the mock's adds boto3 sessions)."""
     if kind not in KINDS:
         raise PluginUsageError(f"principal kind must be 'user' or 'role', got {kind!r}")
     if not isinstance(name, str) or not _NAME.match(name):
@@ -122,7 +113,7 @@ def create_principal(world: World, name: str, *policies: Any, kind: str = "user"
         wanted = f":{kind}/{name}"
         for caller in world.identities.values():
             existing = caller.principal
-            if isinstance(existing, Principal) and existing.arn.endswith(wanted):
+            if isinstance(existing, cls) and existing.arn.endswith(wanted):
                 if existing.policies == parsed:
                     # Asking again for the same principal (tests sharing a module- or
                     # session-scoped mock): the one that exists, with its access key.
@@ -134,6 +125,6 @@ def create_principal(world: World, name: str, *policies: Any, kind: str = "user"
                 )
         seed = world.settings.deterministic_seed
         salt = f"{seed}" if seed is not None else os.urandom(16).hex()
-        principal = Principal(world, name, kind, parsed, f"{salt}:{world.settings.account_id}:{kind}:{name}")
+        principal = cls(world, name, kind, parsed, f"{salt}:{world.settings.account_id}:{kind}:{name}")
         world.identities[principal.access_key_id] = principal.caller
     return principal

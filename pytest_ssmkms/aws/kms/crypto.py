@@ -13,6 +13,7 @@ The registry decides which key material to use; nothing here keeps state.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
@@ -108,4 +109,27 @@ def open_blob(aead: AESGCM, blob: Blob, context: Mapping[str, str] | None) -> by
     try:
         return aead.decrypt(blob.iv, blob.body, blob.prefix + canonical_context(context))
     except InvalidTag:
+        raise InvalidCiphertextException() from None
+
+
+# Primitives for envelopes sealed outside KMS with a data key KMS handed out (SSM's Advanced
+# tier): the caller owns the message layout, KMS's code owns the cipher.
+
+
+def synthetic_iv(data_key: bytes, material: bytes) -> bytes:
+    """An IV derived from the key and the message (as in AES-SIV): data keys are fresh for each
+    message, and a derived IV keeps messages reproducible in deterministic mode."""
+    return hmac.new(data_key, material, hashlib.sha256).digest()[:IV_BYTES]
+
+
+def seal_with_data_key(data_key: bytes, iv: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    """AES-256-GCM under a plaintext data key: ciphertext and tag."""
+    return AESGCM(data_key).encrypt(iv, plaintext, aad)
+
+
+def open_with_data_key(data_key: bytes, iv: bytes, body: bytes, aad: bytes) -> bytes:
+    """The inverse of :func:`seal_with_data_key`; any mismatch is InvalidCiphertextException."""
+    try:
+        return AESGCM(data_key).decrypt(iv, body, aad)
+    except (InvalidTag, ValueError):
         raise InvalidCiphertextException() from None

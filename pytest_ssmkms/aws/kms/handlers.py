@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pytest_ssmkms.aws.context import CallContext
+from pytest_ssmkms.aws.services import Handler
 from pytest_ssmkms.aws.kms import (
     ops_aliases,
     ops_asymmetric,
@@ -23,7 +24,6 @@ from pytest_ssmkms.aws.kms import (
     ops_rotation,
 )
 
-Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any]]
 
 OPERATIONS: Mapping[str, Handler] = {
     **ops_keys.OPERATIONS,

@@ -29,8 +29,8 @@ from pytest_ssmkms.aws.kms.keys import (
     Key,
     Material,
 )
+from pytest_ssmkms.aws.iam.managed import default_key_policy, ssm_managed_key_policy
 from pytest_ssmkms.aws.kms.multi_region import MultiRegionSet
-from pytest_ssmkms.aws.kms.policies import default_key_policy, ssm_managed_key_policy
 
 if TYPE_CHECKING:
     from pytest_ssmkms.aws.backend import Backend

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pytest_ssmkms.aws.context import CallContext
+from pytest_ssmkms.aws.services import Handler
 from pytest_ssmkms.aws.ssm.labels_tags import (
     add_tags_to_resource,
     label_parameter_version,
@@ -22,7 +23,6 @@ from pytest_ssmkms.aws.ssm.reads import (
 )
 from pytest_ssmkms.aws.ssm.writes import delete_parameter, delete_parameters, put_parameter
 
-Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any]]
 
 OPERATIONS: Mapping[str, Handler] = {
     "PutParameter": put_parameter,

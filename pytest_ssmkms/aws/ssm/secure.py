@@ -1,7 +1,7 @@
 """SecureString values, through the KMS operation table as real SSM calls KMS.
 
 SSM does no cryptography here: Standard-tier values go to KMS Encrypt/Decrypt; Advanced-tier
-values use a KMS data key with the KMS layer's envelope format. Every inner call is made with
+values use a KMS data key with SSM's envelope format (``envelope.py``). Every inner call is made with
 ``ctx.via("ssm.amazonaws.com")``, so it is authorized and recorded like the caller's own.
 """
 
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import importlib
 from typing import Any
 
 from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.errors import AwsError
+from pytest_ssmkms.aws.ssm import envelope
 from pytest_ssmkms.aws.ssm.errors import AccessDeniedException, InvalidKeyId, ValidationException
 
 SSM_PRINCIPAL = "ssm.amazonaws.com"
@@ -21,11 +21,6 @@ KMS_DENIED_ON_DECRYPT = (
     "The ciphertext refers to a customer master key that does not exist, does not exist in "
     "this region, or you are not allowed to access."
 )
-
-
-def _envelope() -> Any:
-    # The KMS layer's envelope format (imported lazily: only Advanced-tier values need it).
-    return importlib.import_module("pytest_ssmkms.aws.kms.envelope")
 
 
 def _context(arn: str) -> dict[str, str]:
@@ -62,7 +57,6 @@ def encrypt(ctx: CallContext, key_id: str, plaintext: str, arn: str, tier: str) 
     """The stored (and non-decrypted) form of a SecureString value: base64 text."""
     context = _context(arn)
     if tier == "Advanced":
-        envelope = _envelope()
         data = _kms(
             ctx,
             "GenerateDataKey",
@@ -90,7 +84,6 @@ def decrypt(ctx: CallContext, stored: str, arn: str, tier: str) -> str:
     except (binascii.Error, ValueError):
         raise InvalidKeyId("The stored ciphertext is damaged.") from None
     if tier == "Advanced":
-        envelope = _envelope()
         encrypted_key = envelope.encrypted_data_key_of(blob)
         data = _kms(
             ctx,

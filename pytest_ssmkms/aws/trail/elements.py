@@ -17,6 +17,8 @@ from typing import Any
 
 from botocore.model import Shape
 
+from pytest_ssmkms.aws.models import operation_names, service_model
+
 HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS"
 
 Convert = Callable[[Any], Any]
@@ -53,34 +55,28 @@ def format_timestamp(moment: datetime) -> str:
     return f"{moment:%b} {moment.day}, {moment.year}, {hour}:{moment:%M:%S} {half}"
 
 
-def _service_model(service: str) -> Any:
-    from pytest_ssmkms.adapters.botocore_hook import _service_model as load
-
-    return load(service)
-
-
 def request_converter(service: str, operation: str) -> Convert | None:
     """Turns decoded request params into ``requestParameters`` (None: unknown operation)."""
-    if operation not in _service_model(service).operation_names:
+    if operation not in operation_names(service):
         return None  # not cached: names from requests are unbounded
     return _request_converter(service, operation)
 
 
 def response_converter(service: str, operation: str) -> Convert | None:
     """Turns a handler's result into ``responseElements``."""
-    if operation not in _service_model(service).operation_names:
+    if operation not in operation_names(service):
         return None
     return _response_converter(service, operation)
 
 
 @lru_cache(maxsize=None)  # bounded: real operation names only
 def _request_converter(service: str, operation: str) -> Convert | None:
-    return _top(_service_model(service).operation_model(operation).input_shape, service)
+    return _top(service_model(service).operation_model(operation).input_shape, service)
 
 
 @lru_cache(maxsize=None)
 def _response_converter(service: str, operation: str) -> Convert | None:
-    return _top(_service_model(service).operation_model(operation).output_shape, service)
+    return _top(service_model(service).operation_model(operation).output_shape, service)
 
 
 def _top(shape: Shape | None, service: str) -> Convert | None:

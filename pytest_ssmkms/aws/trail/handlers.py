@@ -14,12 +14,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pytest_ssmkms.aws.context import CallContext
+from pytest_ssmkms.aws.services import Handler
 from pytest_ssmkms.aws.errors import AwsError
 from pytest_ssmkms.aws.trail.event import DECISION_FIELD, username
 from pytest_ssmkms.aws.trail.query import Where
 from pytest_ssmkms.aws.trail.record import CallRecord
 
-Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any]]
 
 DEFAULT_MAX_RESULTS = 50
 # Event history keeps the last 90 days of management events.

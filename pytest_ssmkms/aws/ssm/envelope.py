@@ -1,7 +1,7 @@
 """Envelope encryption for SSM's Advanced tier: a data key from GenerateDataKey seals a value.
 
-Pure crypto, so that SSM never imports ``cryptography``. The message is self-describing and
-carries the encrypted data key, as the AWS Encryption SDK's messages do:
+SSM's own message layout over KMS's crypto primitives (``aws.kms.crypto``). The message is
+self-describing and carries the encrypted data key, as the AWS Encryption SDK's messages do:
 
     b"PSKE" | version 1 | len(encrypted data key) (2 bytes) | encrypted data key | IV | body+tag
 
@@ -10,15 +10,17 @@ The prefix and the canonical encryption context are the GCM associated data.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import struct
 from collections.abc import Mapping
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-from pytest_ssmkms.aws.kms.crypto import IV_BYTES, TAG_BYTES, canonical_context
+from pytest_ssmkms.aws.kms.crypto import (
+    IV_BYTES,
+    TAG_BYTES,
+    canonical_context,
+    open_with_data_key,
+    seal_with_data_key,
+    synthetic_iv,
+)
 from pytest_ssmkms.aws.kms.errors import InvalidCiphertextException
 
 MAGIC = b"PSKE\x01"
@@ -38,10 +40,8 @@ def seal(
     prefix = MAGIC + _LENGTH.pack(len(encrypted_data_key)) + encrypted_data_key
     aad = prefix + canonical_context(context)
     if iv is None:
-        # Synthetic IV (as in AES-SIV): data keys are fresh for each message, and deriving the
-        # IV keeps messages reproducible in deterministic mode without a random source here.
-        iv = hmac.new(data_key, aad + b"\x00" + plaintext, hashlib.sha256).digest()[:IV_BYTES]
-    body = AESGCM(data_key).encrypt(iv, plaintext, aad)
+        iv = synthetic_iv(data_key, aad + b"\x00" + plaintext)
+    body = seal_with_data_key(data_key, iv, plaintext, aad)
     return prefix + iv + body
 
 
@@ -70,7 +70,4 @@ def encrypted_data_key_of(message: bytes) -> bytes:
 def open_message(data_key: bytes, message: bytes, context: Mapping[str, str]) -> bytes:
     """Decrypt a message from :func:`seal`; tampering or another context is InvalidCiphertext."""
     _, prefix, iv, body = _split(message)
-    try:
-        return AESGCM(data_key).decrypt(iv, body, prefix + canonical_context(context))
-    except (InvalidTag, ValueError):
-        raise InvalidCiphertextException() from None
+    return open_with_data_key(data_key, iv, body, prefix + canonical_context(context))

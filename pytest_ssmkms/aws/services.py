@@ -1,0 +1,67 @@
+"""The services the in-memory AWS answers, each registered by its own package.
+
+The world and the backend know no service by name: a service package registers its operation
+table, the ``X-Amz-Target`` prefix its requests carry, and the per-account state it keeps (made
+on first use). ``pytest_ssmkms.aws`` imports every service package, so importing any part of
+the in-memory AWS registers them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pytest_ssmkms.aws.context import CallContext
+
+if TYPE_CHECKING:
+    from pytest_ssmkms.aws.backend import Backend
+
+Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str  # botocore's service name and the trail's: "ssm", "kms", "cloudtrail"
+    target_prefix: str  # the X-Amz-Target prefix of its JSON requests ("AmazonSSM")
+    operations: Mapping[str, Handler]
+    # The Backend attribute holding the service's state for one account and region, and what
+    # makes it (None: a service without state of its own).
+    state_attribute: str | None = None
+    make_state: Callable[[Backend], Any] | None = None
+
+
+_by_name: dict[str, Service] = {}
+_by_prefix: dict[str, Service] = {}
+_state_factories: dict[str, Callable[[Backend], Any]] = {}
+
+
+def register(service: Service) -> None:
+    """Add ``service``; registering the same name again replaces it (a reload)."""
+    _by_name[service.name] = service
+    _by_prefix[service.target_prefix] = service
+    if service.state_attribute is not None and service.make_state is not None:
+        _state_factories[service.state_attribute] = service.make_state
+
+
+def get(name: str) -> Service | None:
+    return _by_name.get(name)
+
+
+def by_target_prefix(prefix: str) -> Service | None:
+    return _by_prefix.get(prefix)
+
+
+def names() -> frozenset[str]:
+    """The names of the services answered (``passthrough`` may not name them)."""
+    return frozenset(_by_name)
+
+
+def operation_table(name: str) -> Mapping[str, Handler]:
+    """The operations of service ``name`` (KeyError for a service that is not answered)."""
+    return _by_name[name].operations
+
+
+def state_factory(attribute: str) -> Callable[[Backend], Any] | None:
+    """What makes the Backend attribute ``attribute`` (``kms``, ``ssm``), or None."""
+    return _state_factories.get(attribute)

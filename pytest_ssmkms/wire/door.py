@@ -1,0 +1,171 @@
+"""The front door: one request as plain data in, one response as plain data out.
+
+Every way into the in-memory AWS (botocore's ``before-send`` hook, and any other client or
+transport adapter) turns what it holds into a :class:`Request` and the :class:`Response` back
+into what its client expects; nothing else. Behind the door: routing to a registered service,
+the signature's region and access key, the caller, decoding, model validation, dispatch to the
+backend, the trail record, and encoding of the result or of AWS's error.
+
+A request for a service the plugin does not answer is let through (``None``) when the
+activation's ``passthrough`` names it, and otherwise raises :class:`UnmockedServiceError`:
+it must never be answered as if it were AWS, nor reach the network.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pytest_ssmkms.aws import services
+from pytest_ssmkms.aws.context import new_request_id
+from pytest_ssmkms.aws.errors import (
+    AwsError,
+    InvalidSignatureException,
+    PluginInternalError,
+    UnmockedServiceError,
+)
+from pytest_ssmkms.aws.models import operation_model
+from pytest_ssmkms.wire import protocol
+from pytest_ssmkms.wire.validation import input_check
+
+if TYPE_CHECKING:
+    from pytest_ssmkms.aws.backend import World
+
+JSON_1_1 = "application/x-amz-json-1.1"
+
+_CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/")
+# botocore's own rule for region names (botocore.utils.validate_region_name).
+_VALID_REGION = re.compile(r"(?![0-9]+$)(?!-)[a-zA-Z0-9-]{1,63}(?<!-)")
+_HOST_REGION = re.compile(r"^https?://[a-z0-9-]+\.([a-z0-9-]+)\.amazonaws\.com")
+_HOST_SERVICE = re.compile(r"^https?://([a-z0-9-]+)\.")
+
+
+@dataclass(slots=True)
+class Request:
+    """One HTTP request to AWS, as text and bytes: what any transport can hand over."""
+
+    body: bytes | str | None
+    target: str | None  # the X-Amz-Target header
+    authorization: str = ""  # the Authorization header (SigV4: its scope names key and region)
+    user_agent: str = ""
+    url: str = ""
+    method: str = "POST"
+    # What the client knows of the service and operation (botocore's event name, an
+    # endpoint's prefix): used only when the headers do not name a service of ours.
+    service_hint: str = ""
+    operation_hint: str = ""
+
+
+@dataclass(slots=True)
+class Response:
+    """One HTTP response: status, body and AWS's request id (sent as ``x-amzn-RequestId``)."""
+
+    status: int
+    body: bytes
+    request_id: str
+    content_type: str = JSON_1_1
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {
+            "Content-Type": self.content_type,
+            "Content-Length": str(len(self.body)),
+            "x-amzn-RequestId": self.request_id,
+        }
+
+
+def answer(world: World, request: Request) -> Response | None:
+    """The response of ``world`` to ``request``; None to let a passthrough service's request go
+    on to its real endpoint. Raises UnmockedServiceError for any other service."""
+    target = protocol.parse_target(request.target)
+    service = services.by_target_prefix(target[0]) if target is not None else None
+    if service is None:
+        name = request.service_hint or service_from_url(request.url)
+        if passes_through(name, world.settings.passthrough):
+            return None
+        if services.get(name) is None:
+            operation = (
+                target[1] if target else request.operation_hint or f"{request.method} {request.url}"
+            )
+            raise UnmockedServiceError(name or "an unknown service", operation)
+        # Our own endpoint with a missing or foreign X-Amz-Target: AWS's JSON services answer
+        # UnknownOperationException. The whole header stands as the operation so that a known
+        # operation behind a foreign prefix ("AmazonS3.GetParameter") is not answered.
+        return _answer_safely(world, request, name, request.target or "(no X-Amz-Target header)")
+    assert target is not None
+    return _answer_safely(world, request, service.name, target[1])
+
+
+def _answer_safely(world: World, request: Request, service: str, operation: str) -> Response:
+    try:
+        return _answer(world, request, service, operation)
+    except AwsError as error:
+        return error_response(error, new_request_id())
+    except Exception as exc:  # a bug outside the handler (context, decoding, encoding): still a 400
+        return error_response(PluginInternalError(service, operation, exc), new_request_id())
+
+
+def _answer(world: World, request: Request, service: str, operation: str) -> Response:
+    match = _CREDENTIAL_SCOPE.search(request.authorization)
+    access_key, region = (match.group(1), match.group(2)) if match is not None else (None, None)
+    if region is not None and region not in _valid_regions and not _valid_region(region):
+        # botocore refuses such region names client-side; only a hand-made request has one.
+        raise InvalidSignatureException(
+            f"Credential should be scoped to a valid region, not '{region[:64]}'."
+        )
+    region = region or region_from_url(request.url) or world.settings.region
+    ctx = world.context(world.caller_for(access_key), region, request.user_agent)
+    params: dict[str, Any] = {}
+    model = operation_model(service, operation)
+    try:
+        if model is not None:
+            params = protocol.decode_request(model, request.body)
+    except AwsError as error:
+        ctx.backend.record(service, operation, params, None, error, ctx)
+        return error_response(error, ctx.request_id)
+    try:
+        result = ctx.backend.invoke(
+            service, operation, params, ctx, check=input_check(model) if model is not None else None
+        )
+    except AwsError as error:
+        return error_response(error, ctx.request_id)
+    except Exception as exc:  # a bug of ours: answer clearly, never a traceback or a retried 5xx
+        internal = PluginInternalError(service, operation, exc)
+        ctx.backend.record(service, operation, params, None, internal, ctx)
+        return error_response(internal, ctx.request_id)
+    return Response(200, protocol.encode_result(result), ctx.request_id)
+
+
+def error_response(error: AwsError, request_id: str) -> Response:
+    return Response(error.status, protocol.encode_error(error), request_id)
+
+
+# Region names seen valid (a few per test run; bounded all the same).
+_valid_regions: set[str] = set()
+
+
+def _valid_region(region: str) -> bool:
+    if not _VALID_REGION.fullmatch(region):
+        return False
+    if len(_valid_regions) < 256:
+        _valid_regions.add(region)
+    return True
+
+
+def passes_through(name: str, passthrough: frozenset[str]) -> bool:
+    """Whether ``name`` (the hyphenated service id of the event, "secrets-manager") is let
+    through; users also write boto3's client name ("secretsmanager"), so hyphens are ignored."""
+    if not passthrough:
+        return False
+    return name in passthrough or name.replace("-", "") in {p.replace("-", "") for p in passthrough}
+
+
+def region_from_url(url: str | None) -> str | None:
+    match = _HOST_REGION.match(url or "")
+    return match.group(1) if match else None
+
+
+def service_from_url(url: str | None) -> str:
+    match = _HOST_SERVICE.match(url or "")
+    return match.group(1) if match else ""
