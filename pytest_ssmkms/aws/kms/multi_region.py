@@ -12,27 +12,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from pytest_ssmkms.aws import partitions
+
 # "After a few seconds" (ReplicateKey reference): how long a new replica stays Creating on
 # the backend clock. Tests move past it with ``ssm_kms.clock.advance(seconds=...)``.
 REPLICA_CREATION_TIME = timedelta(seconds=2)
 
-# Region prefixes of the partitions other than "aws" (ARNs and regions never cross them).
-_PARTITIONS = (
-    ("cn-", "aws-cn"),
-    ("us-gov-", "aws-us-gov"),
-    ("us-isob-", "aws-iso-b"),
-    ("us-iso-", "aws-iso"),
-    ("eu-isoe-", "aws-iso-e"),
-    ("us-isof-", "aws-iso-f"),
-)
-
-
 def partition_of(region: str) -> str:
-    """The AWS partition a region belongs to."""
-    for prefix, partition in _PARTITIONS:
-        if region.startswith(prefix):
-            return partition
-    return "aws"
+    """The id of the AWS partition a region belongs to (botocore's endpoint data)."""
+    return partitions.partition_of(region).id
 
 
 @dataclass(eq=False)
