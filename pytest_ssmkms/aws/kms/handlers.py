@@ -19,6 +19,7 @@ from pytest_ssmkms.aws.kms import (
     ops_grants,
     ops_import,
     ops_keys,
+    ops_last_usage,
     ops_multi_region,
     ops_policy_tags,
     ops_rotation,
@@ -36,4 +37,5 @@ OPERATIONS: Mapping[str, Handler] = {
     **ops_asymmetric.OPERATIONS,
     **ops_custom_key_stores.OPERATIONS,
     **ops_multi_region.OPERATIONS,
+    **ops_last_usage.OPERATIONS,
 }

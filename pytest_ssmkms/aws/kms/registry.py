@@ -30,6 +30,7 @@ from pytest_ssmkms.aws.kms.keys import (
     Material,
 )
 from pytest_ssmkms.aws.iam.managed import default_key_policy, ssm_managed_key_policy
+from pytest_ssmkms.aws.kms.last_usage import UsageIndex
 from pytest_ssmkms.aws.kms.multi_region import MultiRegionSet
 
 if TYPE_CHECKING:
@@ -111,6 +112,8 @@ class KeyRegistry:
         self.import_tokens: dict[bytes, Any] = {}
         # Earliest moment something scheduled comes due; None: nothing scheduled.
         self._due: datetime | None = None
+        # GetKeyLastUsage's index of the trail (it reads records the trail is asked to clear).
+        self.usage = UsageIndex(backend.world.trail)
 
     # ---- names -------------------------------------------------------------------------
     def key_arn(self, key_id: str) -> str:
