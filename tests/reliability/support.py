@@ -4,9 +4,12 @@ skip botocore's validation, and a seeded world for property tests to aim at."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from botocore.config import Config
@@ -167,3 +170,37 @@ def response_problems(service: str, operation: str, response: dict[str, Any]) ->
         for reason, name, details in report._errors
         if not (reason == "invalid length" and details.get("param") == 0)
     ]
+
+
+class TookTooLong(BaseException):
+    """Raised into a call that passed its time bound (a BaseException, so that no handler of
+    the plugin or of botocore answers it as an ordinary failure)."""
+
+
+T = TypeVar("T")
+
+
+@contextmanager
+def time_bound(seconds: float) -> Iterator[None]:
+    """Fail the block with :class:`TookTooLong` once it has run ``seconds``.
+
+    A SIGALRM timer, not a thread with a join timeout: ``re`` holds the GIL for a whole match,
+    so a thread running a catastrophic match would keep ``join`` from returning, while the
+    regex engine does check for signals. Main thread only (where pytest runs tests)."""
+    assert threading.current_thread() is threading.main_thread()
+
+    def alarm(signum: int, frame: Any) -> None:
+        raise TookTooLong(f"the call took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def bounded(seconds: float, call: Callable[[], T]) -> T:
+    with time_bound(seconds):
+        return call()

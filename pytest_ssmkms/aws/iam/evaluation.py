@@ -69,7 +69,7 @@ class Outcome:
 
 
 def action_matches(statement: Statement, action: str) -> bool:
-    hit = statement.action_pattern.fullmatch(action) is not None
+    hit = statement.action_pattern.fullmatch(action)
     return hit != statement.not_action
 
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from pytest_ssmkms.aws.iam.conditions import OPERATORS, Condition, parse_operator
+from pytest_ssmkms.aws.iam.patterns import AnyOf
 from pytest_ssmkms.aws.jsondoc import load_bounded
 
 VERSIONS = ("2012-10-17", "2008-10-17")
@@ -31,15 +32,7 @@ _AWS_PRINCIPAL = re.compile(
     r"|sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+)$"
 )
 _SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$")
-_NEVER = re.compile(r"(?!)")
-
-
-def _actions_regex(actions: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = "|".join(
-        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in action)
-        for action in actions
-    )
-    return re.compile(f"(?:{alternatives})", re.IGNORECASE | re.DOTALL)
+_NEVER = AnyOf(())
 
 
 class PolicyError(ValueError):
@@ -71,8 +64,8 @@ class Statement:
     variables: bool = True
     # The statement as written, for the trail's "which statement decided" field.
     source: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    # Compiled once: all Action patterns as one case-insensitive regex; Resource "*" alone.
-    action_pattern: re.Pattern[str] = field(default=_NEVER, compare=False, repr=False)
+    # Compiled once: the Action patterns, matched case-insensitively; Resource "*" alone.
+    action_pattern: AnyOf = field(default=_NEVER, compare=False, repr=False)
     any_resource: bool = field(default=False, compare=False, repr=False)
 
     @property
@@ -199,7 +192,7 @@ def _statement(item: Any, index: int, variables: bool, resource_policy: bool) ->
         sid=sid,
         variables=variables,
         source=item,
-        action_pattern=_actions_regex(actions),
+        action_pattern=AnyOf(actions, ignore_case=True),
         any_resource=resources == ("*",) and not not_resource,
     )
 
