@@ -14,7 +14,8 @@ class AwsError(Exception):
 
     code: ClassVar[str] = "InternalFailure"
     status: ClassVar[int] = 400
-    # The member name botocore reads the text from: most shapes use "message", some "Message".
+    # The member name botocore reads the text from: most shapes use "message", some "Message";
+    # "" for a shape without members, whose answer carries the code alone.
     message_key: ClassVar[str] = "message"
 
     def __init__(self, message: str | None = "") -> None:

@@ -306,5 +306,7 @@ _ENCODE: Callable[[Any, int], Any] | None = (
 
 
 def encode_error(error: AwsError) -> bytes:
-    body: dict[str, Any] = {"__type": error.code, error.message_key: error.message}
+    body: dict[str, Any] = {"__type": error.code}
+    if error.message_key:  # "" for error shapes without members: AWS sends the code alone
+        body[error.message_key] = error.message
     return json.dumps(body, separators=(",", ":")).encode("utf-8")

@@ -111,7 +111,14 @@ def _checker(shape: Shape) -> Check:
         return check_structure
 
     if kind in ("list", "map"):
-        inner = _checker(shape.member if kind == "list" else shape.value)
+        member = shape.member if kind == "list" else shape.value
+        inner = _checker(member)
+        # A list of scalars is reported at the list, with every constraint of its members
+        # (real answers: "Value '[ccc]' at 'subjectAlternativeNames' failed to satisfy
+        # constraint: Member must satisfy constraint: [Member must have length less than or
+        # equal to 253, Member must have length greater than or equal to 1, Member must
+        # satisfy regular expression pattern: ...]"; SSM's labels the same way).
+        summary = _member_constraints(member) if kind == "list" else None
 
         def check_collection(value: Any, path: str, problems: list[str]) -> None:
             if not isinstance(value, (list, dict)):
@@ -124,13 +131,21 @@ def _checker(shape: Shape) -> Check:
                 _fail(problems, value, path, sensitive,
                       f"Member must have length greater than or equal to {low}")
             items = enumerate(value) if isinstance(value, list) else enumerate(value.values())
+            if summary is not None:
+                found: list[str] = []
+                for _, item in items:
+                    inner(item, path, found)
+                    if found:
+                        _fail(problems, value, path, sensitive or _sensitive(member), summary)
+                        return
+                return
             for index, item in items:
                 inner(item, f"{path}.{index + 1}.member", problems)
 
         return check_collection
 
     if kind == "string":
-        enum = tuple(shape.enum) if shape.enum else ()
+        enum = _enum_order(shape)
         pattern = _compile(meta.get("pattern"))
 
         def check_string(value: Any, path: str, problems: list[str]) -> None:
@@ -184,6 +199,53 @@ def _checker(shape: Shape) -> Check:
 
 def _no_check(value: Any, path: str, problems: list[str]) -> None:
     return None
+
+
+# Enum lists in the order AWS prints them, where a real answer recorded it (the model's order
+# otherwise): SSM's ParameterType prints [SecureString, StringList, String] (aws/aws-cli#3116).
+_AWS_ENUM_ORDER: dict[str, tuple[str, ...]] = {
+    "ParameterType": ("SecureString", "StringList", "String"),
+}
+
+
+def _enum_order(shape: Shape) -> tuple[str, ...]:
+    if not shape.enum:
+        return ()
+    recorded = _AWS_ENUM_ORDER.get(shape.name)
+    if recorded is not None and set(recorded) == set(shape.enum):
+        return recorded
+    return tuple(shape.enum)
+
+
+def _sensitive(shape: Shape) -> bool:
+    return bool(shape.metadata.get("sensitive"))
+
+
+def _member_constraints(shape: Shape) -> str | None:
+    """"Member must satisfy constraint: [...]" for a scalar list member with constraints, in
+    AWS's order (maximum, minimum, enum, pattern); None for other members."""
+    kind = shape.type_name
+    meta = shape.metadata
+    parts: list[str] = []
+    if kind == "string":
+        if "max" in meta:
+            parts.append(f"Member must have length less than or equal to {meta['max']}")
+        if "min" in meta:
+            parts.append(f"Member must have length greater than or equal to {meta['min']}")
+        if shape.enum:
+            parts.append(f"Member must satisfy enum value set: [{', '.join(_enum_order(shape))}]")
+        if meta.get("pattern"):
+            parts.append(f"Member must satisfy regular expression pattern: {meta['pattern']}")
+    elif kind in ("integer", "long"):
+        if "max" in meta:
+            parts.append(f"Member must have value less than or equal to {meta['max']}")
+        if "min" in meta:
+            parts.append(f"Member must have value greater than or equal to {meta['min']}")
+    else:
+        return None
+    if not parts:
+        return None
+    return "Member must satisfy constraint: [" + ", ".join(parts) + "]"
 
 
 # (exact types, measure len() or the value, low, high, allowed values or None)

@@ -290,3 +290,63 @@ def test_describe_name_contains_compares_with_the_slashed_name(ssm_kms):
     assert _described(ssm, ParameterFilters=contains) == ["/tangent-3", "tangram-4"]
     anywhere = [{"Key": "Name", "Option": "Contains", "Values": ["tan"]}]
     assert _described(ssm, ParameterFilters=anywhere) == ["standby-5", "/tangent-3", "tangram-4"]
+
+
+def test_filter_error_texts_are_aws_own(ssm):
+    # AWS's wording, as recorded in moto's suite; the key lists are AWS's, not the full sets.
+    assert error_of(ssm.describe_parameters, ParameterFilters=[{"Key": "Label", "Values": ["x"]}]) == (
+        "InvalidFilterKey",
+        "The following filter key is not valid: Label. Valid filter keys include: [Path, Name, Type, KeyId, Tier].",
+    )
+    assert error_of(ssm.get_parameters_by_path, Path="/app", ParameterFilters=[{"Key": "Tier", "Values": ["x"]}]) == (
+        "InvalidFilterKey",
+        "The following filter key is not valid: Tier. Valid filter keys include: [Type, KeyId].",
+    )
+    assert error_of(
+        ssm.describe_parameters, ParameterFilters=[{"Key": "Path", "Option": "Equals", "Values": ["/a"]}]
+    ) == ("InvalidFilterOption", "The following filter option is not valid: Equals. Valid options include: [Recursive, OneLevel].")
+    assert error_of(
+        ssm.describe_parameters, ParameterFilters=[{"Key": "Name", "Option": "option", "Values": ["a"]}]
+    ) == ("InvalidFilterOption", "The following filter option is not valid: option. Valid options include: [BeginsWith, Equals].")
+    assert error_of(ssm.describe_parameters, ParameterFilters=[{"Key": "Tier", "Values": ["test"]}]) == (
+        "InvalidFilterValue",
+        "The following filter value is not valid: test. Valid values include: [Standard, Advanced, Intelligent-Tiering].",
+    )
+    assert error_of(ssm.describe_parameters, ParameterFilters=[{"Key": "Type", "Values": ["test"]}])[1] == (
+        "The following filter value is not valid: test. Valid values include: [String, StringList, SecureString]."
+    )
+    assert error_of(ssm.describe_parameters, ParameterFilters=[{"Key": "KeyId"}])[1] == (
+        "The following filter values are missing : null for filter key KeyId."
+    )
+
+
+@pytest.mark.parametrize("values", [["/aws"], ["/ssm/x"], ["/app", "/AWS/service"]])
+def test_describe_refuses_paths_of_common_parameters(ssm, values):
+    assert error_of(ssm.describe_parameters, ParameterFilters=[{"Key": "Path", "Values": values}]) == (
+        "ValidationException",
+        'Filters for common parameters can\'t be prefixed with "aws" or "ssm" (case-insensitive). '
+        "When using global parameters, please specify within a global namespace.",
+    )
+
+
+def test_filter_values_are_checked_at_the_list(ssm):
+    # A list of strings is reported at the list, with all its members' constraints.
+    assert error_of(ssm.describe_parameters, ParameterFilters=[{"Key": "Name", "Values": ["ok", "t" * 1025]}]) == (
+        "ValidationException",
+        f"1 validation error detected: Value '[ok, {'t' * 1025}]' at 'parameterFilters.1.member.values' failed to "
+        "satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 1024, "
+        "Member must have length greater than or equal to 1]",
+    )
+    code, message = error_of(ssm.describe_parameters, ParameterFilters=[{"Key": "Bogus", "Values": ["x"]}])
+    assert code == "ValidationException" and message.startswith(
+        "1 validation error detected: Value 'Bogus' at 'parameterFilters.1.member.key' failed to satisfy "
+        "constraint: Member must satisfy regular expression pattern: "
+    )
+
+
+def test_type_enum_is_printed_in_aws_order(ssm):
+    assert error_of(ssm.put_parameter, Name="/t", Value="v", Type="Strings") == (
+        "ValidationException",
+        "1 validation error detected: Value 'Strings' at 'type' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [SecureString, StringList, String]",
+    )

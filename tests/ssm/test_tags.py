@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from tests.ssm.support import error_of
 
@@ -47,7 +48,23 @@ def test_unknown_resources_and_types(ssm):
     assert error_of(ssm.list_tags_for_resource, ResourceType="Parameter", ResourceId="/missing")[0] == "InvalidResourceId"
     assert error_of(ssm.list_tags_for_resource, ResourceType="Parameter", ResourceId="bad name")[0] == "InvalidResourceId"
     assert error_of(ssm.list_tags_for_resource, ResourceType="Document", ResourceId="/t")[0] == "InvalidResourceId"
-    assert error_of(ssm.list_tags_for_resource, ResourceType="Nonsense", ResourceId="/t")[0] == "ValidationException"
+    # A type outside the model's enum is refused by the front end, as SSM's other enums are.
+    code, message = error_of(ssm.list_tags_for_resource, ResourceType="Nonsense", ResourceId="/t")
+    assert code == "ValidationException" and message.startswith(
+        "1 validation error detected: Value 'Nonsense' at 'resourceType' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [Document, ManagedInstance, "
+    )
+    assert error_of(ssm.add_tags_to_resource, ResourceType="nope", ResourceId="/t", Tags=[{"Key": "k", "Value": "v"}])[0] == (
+        "ValidationException"
+    )
+
+
+def test_invalid_resource_id_carries_the_code_alone(ssm_kms):
+    # AWS answers {"__type":"InvalidResourceId"} without a message (getmoto/moto#4360).
+    ssm = boto3.client("ssm")
+    with pytest.raises(ClientError) as caught:
+        ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId="/missing")
+    assert caught.value.response["Error"] == {"Code": "InvalidResourceId", "Message": ""}
 
 
 def test_tag_key_and_value_constraints_come_from_the_model(ssm):

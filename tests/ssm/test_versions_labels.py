@@ -44,7 +44,29 @@ def test_missing_version_or_label(ssm):
     assert error_of(ssm.label_parameter_version, Name="/v", ParameterVersion=9, Labels=["x"])[0] == (
         "ParameterVersionNotFound"
     )
-    assert error_of(ssm.label_parameter_version, Name="/nothing", Labels=["x"])[0] == "ParameterNotFound"
+    assert error_of(ssm.label_parameter_version, Name="/nothing", Labels=["x"]) == (
+        "ParameterNotFound", "Parameter /nothing not found.",
+    )
+    assert error_of(ssm.unlabel_parameter_version, Name="nothing", ParameterVersion=1, Labels=["x"]) == (
+        "ParameterNotFound", "Parameter nothing not found.",
+    )
+    # GetParameter keeps AWS's empty text.
+    assert error_of(ssm.get_parameter, Name="/nothing") == ("ParameterNotFound", "")
+
+
+def test_label_name_errors(ssm):
+    # Too long: refused at the list, with the member constraints; the other rules put the
+    # label in InvalidLabels.
+    long_label = "a" * 101
+    assert error_of(ssm.label_parameter_version, Name="/v", Labels=["ok", long_label]) == (
+        "ValidationException",
+        f"1 validation error detected: Value '[ok, {long_label}]' at 'labels' failed to satisfy constraint: "
+        "Member must satisfy constraint: [Member must have length less than or equal to 100, "
+        "Member must have length greater than or equal to 1]",
+    )
+    answer = ssm.label_parameter_version(Name="/v", Labels=["awsabc", "SSMx", "9abc", "abc/123", "a:b", "fine"])
+    assert answer["InvalidLabels"] == ["awsabc", "SSMx", "9abc", "abc/123", "a:b"]
+    assert ssm.get_parameter(Name="/v:fine")["Parameter"]["Selector"] == ":fine"
 
 
 def test_label_defaults_to_latest_and_moves(ssm):
@@ -123,4 +145,4 @@ def test_history_pages_and_metadata(ssm):
     assert entry["LastModifiedUser"] == "arn:aws:iam::123456789012:user/test-admin"
     assert error_of(ssm.get_parameter_history, Name="/v", MaxResults=51)[0] == "ValidationException"
     assert error_of(ssm.get_parameter_history, Name="/v", NextToken="garbage")[0] == "InvalidNextToken"
-    assert error_of(ssm.get_parameter_history, Name="/nothing")[0] == "ParameterNotFound"
+    assert error_of(ssm.get_parameter_history, Name="/nothing") == ("ParameterNotFound", "Parameter /nothing not found.")

@@ -39,12 +39,19 @@ __all__ = [
 
 
 class ParameterNotFound(AwsError):
-    """AWS answers a missing name with an empty message."""
+    """GetParameter (and DeleteParameter) answer a missing name with an empty message (public
+    CLI transcripts); ``named`` gives the text the history and label operations use."""
 
     code = "ParameterNotFound"
 
     def __init__(self, message: str = "") -> None:
         super().__init__(message)
+
+    @classmethod
+    def named(cls, name: str) -> ParameterNotFound:
+        # GetParameterHistory, LabelParameterVersion, UnlabelParameterVersion: the text moto's
+        # suite records for them (not verified against AWS here).
+        return cls(f"Parameter {name} not found.")
 
 
 class ParameterAlreadyExists(AwsError):
@@ -187,11 +194,22 @@ class InvalidNextToken(AwsError):
 
 
 class InvalidResourceType(AwsError):
+    # A shape without members: AWS answers the code alone, {"__type":"InvalidResourceId"}
+    # as recorded for its sibling (getmoto/moto#4360).
     code = "InvalidResourceType"
+    message_key = ""
+
+    def __init__(self) -> None:
+        super().__init__(None)
 
 
 class InvalidResourceId(AwsError):
+    # AWS's answer, recorded: {"__type":"InvalidResourceId"} (getmoto/moto#4360).
     code = "InvalidResourceId"
+    message_key = ""
+
+    def __init__(self) -> None:
+        super().__init__(None)
 
 
 class TooManyTagsError(AwsError):

@@ -1,7 +1,7 @@
 """ParameterFilters (DescribeParameters, GetParametersByPath) and the deprecated Filters.
 
-Filters combine with AND; the values of one filter with OR. Texts of the InvalidFilter* errors
-are not verified (AWS's codes are modelled; the wording follows AWS's other filter messages).
+Filters combine with AND; the values of one filter with OR. The InvalidFilter* texts are AWS's
+as moto's suite records them (not checked against AWS here); the codes are modelled.
 """
 
 from __future__ import annotations
@@ -79,25 +79,43 @@ def _unique(filters: list[Filter]) -> list[Filter]:
     return filters
 
 
+# AWS's own texts (as moto's suite records them; the codes are modelled). The lists are AWS's
+# wording, not the full sets: DescribeParameters names [Path, Name, Type, KeyId, Tier] (no
+# DataType or tag:, which it accepts), GetParametersByPath [Type, KeyId] (not Label, which it
+# accepts), and every key but Path [BeginsWith, Equals] (Name also takes Contains).
+_DESCRIBE_KEYS_TEXT = "[Path, Name, Type, KeyId, Tier]"
+_BY_PATH_KEYS_TEXT = "[Type, KeyId]"
+_OPTIONS_TEXT = {"Path": "[Recursive, OneLevel]", "Label": "[Equals]"}
+_DEFAULT_OPTIONS_TEXT = "[BeginsWith, Equals]"
+COMMON_PARAMETER_FILTER = (
+    'Filters for common parameters can\'t be prefixed with "aws" or "ssm" (case-insensitive). '
+    "When using global parameters, please specify within a global namespace."
+)
+
+
 def _checked(raw: dict[str, Any], allowed: dict[str, tuple[str, ...]], path_key: str) -> Filter:
     key: str = raw["Key"]
-    is_tag = allowed is DESCRIBE_OPTIONS and key.startswith("tag:")
+    describing = allowed is DESCRIBE_OPTIONS
+    is_tag = describing and key.startswith("tag:")
     if key not in allowed and not is_tag:
-        valid = ", ".join([*allowed, "tag:<key>"] if allowed is DESCRIBE_OPTIONS else allowed)
+        valid = _DESCRIBE_KEYS_TEXT if describing else _BY_PATH_KEYS_TEXT
         raise InvalidFilterKey(
-            f"The following filter key is not valid: {key}. Valid filter keys include: [{valid}]."
-        )
-    options = _EQ_BEGINS if is_tag else allowed[key]
-    option = raw.get("Option") or ("OneLevel" if key == path_key else "Equals")
-    if option not in options:
-        raise InvalidFilterOption(
-            f"The following filter option is not valid: {option}. "
-            f"Valid options include: [{', '.join(options)}]."
+            f"The following filter key is not valid: {key}. Valid filter keys include: {valid}."
         )
     values = tuple(raw.get("Values") or ())
     if not values and not is_tag:
         raise InvalidFilterValue(f"The following filter values are missing : null for filter key {key}.")
+    options = _EQ_BEGINS if is_tag else allowed[key]
+    option = raw.get("Option") or ("OneLevel" if key == path_key else "Equals")
+    if option not in options:
+        listed = _OPTIONS_TEXT.get(key, _DEFAULT_OPTIONS_TEXT)
+        raise InvalidFilterOption(
+            f"The following filter option is not valid: {option}. Valid options include: {listed}."
+        )
     if key == path_key:
+        if any(_slashed(value).lower().startswith(("/aws", "/ssm")) for value in values):
+            # Public parameters are read by path or name, never described.
+            raise ValidationException(COMMON_PARAMETER_FILTER)
         for value in values:
             if not is_valid_path(value):
                 raise InvalidFilterValue(PATH_RULES)

@@ -8,6 +8,7 @@ from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.ssm.common import store_of, tag_conditions
 from pytest_ssmkms.aws.ssm.errors import (
     InvalidResourceId,
+    ParameterNotFound,
     ParameterVersionLabelLimitExceeded,
     ParameterVersionNotFound,
     TooManyTagsError,
@@ -26,7 +27,9 @@ def _labelled_target(
     name = check_new_name(params["Name"], store.region, store.account_id)
     found = store.find(name)
     ctx.authorize(action, store.arn(name), conditions=tag_conditions(found))
-    parameter = store.get(name)
+    if found is None:
+        raise ParameterNotFound.named(name)
+    parameter = found
     number = params.get("ParameterVersion")
     version = parameter.latest if number is None else parameter.version(int(number))
     if version is None:
@@ -68,14 +71,14 @@ def unlabel_parameter_version(ctx: CallContext, params: dict[str, Any]) -> dict[
 def _tagged(store: ParameterStore, params: dict[str, Any]) -> Parameter:
     # Only parameters live here: any other resource type names a resource that does not exist.
     if params["ResourceType"] != "Parameter":
-        raise InvalidResourceId("")
+        raise InvalidResourceId()
     try:
         name = check_name(params["ResourceId"])
     except ValidationException:
-        raise InvalidResourceId("") from None
+        raise InvalidResourceId() from None
     found = store.find(name)
     if found is None:
-        raise InvalidResourceId("")
+        raise InvalidResourceId()
     return found
 
 

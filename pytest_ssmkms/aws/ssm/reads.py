@@ -209,8 +209,11 @@ def get_parameter_history(ctx: CallContext, params: dict[str, Any]) -> dict[str,
     if reference.selector is not None:
         raise ValidationException(NAME_RULES)
     arn = reference.arn(store.region, store.account_id)
-    ctx.authorize("ssm:GetParameterHistory", arn, conditions=tag_conditions(_found(store, reference)))
-    parameter, _ = store.resolve(reference)
+    found = _found(store, reference)
+    ctx.authorize("ssm:GetParameterHistory", arn, conditions=tag_conditions(found))
+    if found is None:
+        raise ParameterNotFound.named(params["Name"].strip())
+    parameter = found
     after = read_token("GetParameterHistory", params.get("NextToken"))
     if after is not None and (not isinstance(after, int) or isinstance(after, bool)):
         raise InvalidNextToken()
