@@ -64,7 +64,7 @@ MARKER_MISUSES = {
     "bad_parameter_type": (
         '@pytest.mark.ssm_parameter("/app/x", "v", type="Secure")',
         "*cannot seed SSM parameter '/app/x': ValidationException: *Member must satisfy enum"
-        " value set: [[]String, StringList, SecureString[]]",
+        " value set: [[]SecureString, StringList, String[]]",
     ),
     "unknown_parameter_argument": (
         '@pytest.mark.ssm_parameter("/app/x", "v", typ="String")',
