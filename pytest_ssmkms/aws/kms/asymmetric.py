@@ -137,3 +137,17 @@ def key_pair(spec: str, seed: bytes) -> tuple[bytes, bytes]:
         serialization.NoEncryption(),
     )
     return private, public_der(key)
+
+
+def ecdh(key: PrivateKey, peer_public_der: bytes) -> bytes | None:
+    """The raw ECDH shared secret (the x-coordinate, as KMS returns it) of ``key`` and a peer's
+    DER SubjectPublicKeyInfo; None if that is not a public key on the same curve."""
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        return None
+    try:
+        peer = serialization.load_der_public_key(peer_public_der)
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(peer, ec.EllipticCurvePublicKey) or peer.curve.name != key.curve.name:
+        return None
+    return key.exchange(ec.ECDH(), peer)

@@ -18,6 +18,7 @@ from pytest_ssmkms.aws.kms import (
     ops_custom_key_stores,
     ops_grants,
     ops_import,
+    ops_key_agreement,
     ops_keys,
     ops_last_usage,
     ops_multi_region,
@@ -38,4 +39,5 @@ OPERATIONS: Mapping[str, Handler] = {
     **ops_custom_key_stores.OPERATIONS,
     **ops_multi_region.OPERATIONS,
     **ops_last_usage.OPERATIONS,
+    **ops_key_agreement.OPERATIONS,
 }
