@@ -11,6 +11,7 @@ from pytest_ssmkms.aws import services
 from pytest_ssmkms.aws.clock import Clock
 from pytest_ssmkms.aws.context import CallContext, Caller, new_request_id
 from pytest_ssmkms.aws.errors import AwsError, UnknownOperationError
+from pytest_ssmkms.aws.partitions import partition_id
 from pytest_ssmkms.aws.services import Handler
 from pytest_ssmkms.aws.trail import CallRecord, Trail
 
@@ -41,6 +42,9 @@ class World:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # The partition of the configured Region: the world's accounts, users and roles live
+        # there (an account belongs to one partition), so their IAM ARNs name it.
+        self.partition = partition_id(settings.region)
         self.clock = Clock()
         self.trail = Trail()
         self.lock = threading.RLock()
@@ -51,7 +55,7 @@ class World:
         self.decisions: dict[tuple[Any, ...], Any] = {}
         self.default_caller = Caller(
             type="IAMUser",
-            arn=f"arn:aws:iam::{settings.account_id}:user/{DEFAULT_USER_NAME}",
+            arn=f"arn:{self.partition}:iam::{settings.account_id}:user/{DEFAULT_USER_NAME}",
             principal_id="AIDAPYTESTSSMKMSADMIN",
             account_id=settings.account_id,
             access_key_id=DEFAULT_ACCESS_KEY_ID,

@@ -58,9 +58,31 @@ def partition_of(region: str) -> Partition:
     return known[0]
 
 
+# Region -> partition id: asked for every ARN a call makes, so a plain dict in front of
+# partition_of (bounded: Region codes come from requests).
+_ids: dict[str, str] = {}
+
+
 def partition_id(region: str) -> str:
     """``aws``, ``aws-cn``, ``aws-us-gov``, ... for a Region code."""
-    return partition_of(region).id
+    found = _ids.get(region)
+    if found is None:
+        if len(_ids) >= 1024:
+            _ids.clear()
+        found = _ids[region] = partition_of(region).id
+    return found
+
+
+def dns_suffix(region: str) -> str:
+    """The DNS suffix of a Region's partition (``amazonaws.com``, ``amazonaws.com.cn``, ...):
+    service principals' host names there (``ssm.cn-north-1.amazonaws.com.cn``)."""
+    return partition_of(region).dns_suffix
+
+
+def partition_of_arn(arn: str) -> str:
+    """The partition field of an ARN (``arn:aws-cn:iam::...`` → ``aws-cn``); ``aws`` if none."""
+    parts = arn.split(":", 2)
+    return parts[1] if len(parts) == 3 and parts[0] == "arn" and parts[1] else "aws"
 
 
 @lru_cache(maxsize=1)

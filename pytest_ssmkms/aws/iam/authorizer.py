@@ -27,6 +27,7 @@ from pytest_ssmkms.aws.iam.evaluation import (
     grant_allows,
 )
 from pytest_ssmkms.aws.iam.managed import aws_managed_key_policy, default_key_policy
+from pytest_ssmkms.aws.partitions import partition_of_arn
 from pytest_ssmkms.aws.iam.policy import Policy, PolicyError, Statement, parse_key_policy, parse_policy
 
 if TYPE_CHECKING:
@@ -215,7 +216,7 @@ def key_policy_of(key: Any, ctx: CallContext) -> Policy:
             region = _key_region(key) or ctx.region
             text = aws_managed_key_policy(service, account, region)
         else:
-            text = default_key_policy(account)
+            text = default_key_policy(account, partition_of_arn(getattr(key, "arn", "") or ""))
     try:
         return parse_key_policy(text)
     except PolicyError as error:

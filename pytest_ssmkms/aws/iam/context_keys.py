@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pytest_ssmkms.aws.iam.conditions import normalize_key
+from pytest_ssmkms.aws.partitions import dns_suffix
 
 if TYPE_CHECKING:
     from pytest_ssmkms.aws.context import AuthorizationRequest, CallContext, Caller
@@ -31,7 +32,8 @@ def principal_arn(caller: Caller) -> str:
     if caller.type == "AssumedRole" and ":assumed-role/" in caller.arn:
         prefix, _, rest = caller.arn.partition(":assumed-role/")
         account = prefix.rsplit(":", 1)[-1]
-        return f"arn:aws:iam::{account}:role/{rest.split('/', 1)[0]}"
+        partition = prefix.split(":", 2)[1] if prefix.count(":") >= 2 else "aws"
+        return f"arn:{partition}:iam::{account}:role/{rest.split('/', 1)[0]}"
     return caller.arn
 
 
@@ -102,7 +104,8 @@ def _is_kms(auth: AuthorizationRequest) -> bool:
 def _via_service(ctx: CallContext, auth: AuthorizationRequest) -> str | None:
     if not ctx.invoked_by or not _is_kms(auth):
         return None
-    return f"{ctx.invoked_by.split('.', 1)[0]}.{ctx.region}.amazonaws.com"
+    # The service's host name in the Region's partition (ssm.cn-north-1.amazonaws.com.cn).
+    return f"{ctx.invoked_by.split('.', 1)[0]}.{ctx.region}.{dns_suffix(ctx.region)}"
 
 
 def _from_key(attribute: str) -> Derive:

@@ -8,10 +8,13 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from pytest_ssmkms.aws.partitions import dns_suffix, partition_id
+
 
 @lru_cache(maxsize=64)  # the authorizer asks on every call to a key stored without a policy
-def default_key_policy(account_id: str) -> str:
-    """The policy KMS gives a key created without one: it delegates to the account's IAM."""
+def default_key_policy(account_id: str, partition: str = "aws") -> str:
+    """The policy KMS gives a key created without one: it delegates to the account's IAM
+    (``arn:<partition>:iam::<account>:root``)."""
     return pretty(
         {
             "Version": "2012-10-17",
@@ -20,7 +23,7 @@ def default_key_policy(account_id: str) -> str:
                 {
                     "Sid": "Enable IAM User Permissions",
                     "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                    "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
                     "Action": "kms:*",
                     "Resource": "*",
                 }
@@ -65,7 +68,7 @@ def aws_managed_key_policy(service: str, account_id: str, region: str) -> str:
                     "Resource": "*",
                     "Condition": {
                         "StringEquals": {
-                            "kms:ViaService": f"{service}.{region}.amazonaws.com",
+                            "kms:ViaService": f"{service}.{region}.{dns_suffix(region)}",
                             "kms:CallerAccount": account_id,
                         }
                     },
@@ -73,7 +76,7 @@ def aws_managed_key_policy(service: str, account_id: str, region: str) -> str:
                 {
                     "Sid": "Allow direct access to key metadata to the account",
                     "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                    "Principal": {"AWS": f"arn:{partition_id(region)}:iam::{account_id}:root"},
                     "Action": ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"],
                     "Resource": "*",
                 },

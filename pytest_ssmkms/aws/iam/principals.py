@@ -35,6 +35,7 @@ class Principal:
         self, world: World, name: str, kind: str, policies: tuple[Policy, ...], seed: str
     ) -> None:
         account = world.settings.account_id
+        partition = world.partition  # the partition of the world's Region
         self.world = world
         self.name = name
         self.kind = kind
@@ -50,11 +51,11 @@ class Principal:
             None if kind == "user" else "FwoGZXIvYXdzE" + base64.b64encode(digest).decode()
         )
         if kind == "user":
-            self.arn = f"arn:aws:iam::{account}:user/{name}"
+            self.arn = f"arn:{partition}:iam::{account}:user/{name}"
             caller_arn, principal_id, caller_type = self.arn, unique_id, "IAMUser"
         else:
-            self.arn = f"arn:aws:iam::{account}:role/{name}"
-            caller_arn = f"arn:aws:sts::{account}:assumed-role/{name}/{SESSION_NAME}"
+            self.arn = f"arn:{partition}:iam::{account}:role/{name}"
+            caller_arn = f"arn:{partition}:sts::{account}:assumed-role/{name}/{SESSION_NAME}"
             principal_id, caller_type = f"{unique_id}:{SESSION_NAME}", "AssumedRole"
         self.unique_id = unique_id
         # How key policies and grants name this principal (read by the authorizer).

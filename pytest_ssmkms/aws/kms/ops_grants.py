@@ -101,7 +101,7 @@ def create_grant(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
             key_arn=key.arn,
             grantee_principal=grantee,
             operations=operations,
-            issuing_account=f"arn:aws:iam::{ctx.caller.account_id}:root",
+            issuing_account=f"arn:{kms.partition}:iam::{ctx.caller.account_id}:root",
             created=kms.now(),
             retiring_principal=retiring,
             constraints=constraints,

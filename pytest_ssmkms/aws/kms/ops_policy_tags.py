@@ -11,6 +11,7 @@ from pytest_ssmkms.aws.kms.errors import MalformedPolicyDocumentException, NotFo
 from pytest_ssmkms.aws.kms.keys import Key
 from pytest_ssmkms.aws.kms.policies import POLICY_NAME, validate_policy
 from pytest_ssmkms.aws.kms.tagging import merged, parse_tags, tag_list
+from pytest_ssmkms.aws.partitions import partition_of_arn
 
 _LOCKOUT = (
     "The new key policy will not allow you to update the key policy in the future."
@@ -40,7 +41,8 @@ def check_lockout(ctx: CallContext, policy: dict[str, Any], params: dict[str, An
     statements = policy.get("Statement")
     statements = [statements] if isinstance(statements, dict) else statements or []
     caller = ctx.caller
-    wanted = {"*", caller.arn, caller.account_id, f"arn:aws:iam::{caller.account_id}:root"}
+    root = f"arn:{partition_of_arn(caller.arn)}:iam::{caller.account_id}:root"
+    wanted = {"*", caller.arn, caller.account_id, root}
     for statement in statements:
         if statement.get("Effect") != "Allow" or "Condition" in statement:
             continue

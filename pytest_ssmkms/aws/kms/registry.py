@@ -32,6 +32,7 @@ from pytest_ssmkms.aws.kms.keys import (
 from pytest_ssmkms.aws.iam.managed import default_key_policy, ssm_managed_key_policy
 from pytest_ssmkms.aws.kms.last_usage import UsageIndex
 from pytest_ssmkms.aws.kms.multi_region import MultiRegionSet
+from pytest_ssmkms.aws.partitions import partition_id
 
 if TYPE_CHECKING:
     from pytest_ssmkms.aws.backend import Backend
@@ -94,6 +95,7 @@ class KeyRegistry:
         self.backend = backend
         self.account_id = backend.account_id
         self.region = backend.region
+        self.partition = partition_id(backend.region)  # every ARN names it
         self.random = RandomSource(
             backend.world.settings.deterministic_seed, f"{self.account_id}/{self.region}"
         )
@@ -117,10 +119,10 @@ class KeyRegistry:
 
     # ---- names -------------------------------------------------------------------------
     def key_arn(self, key_id: str) -> str:
-        return f"arn:aws:kms:{self.region}:{self.account_id}:key/{key_id}"
+        return f"arn:{self.partition}:kms:{self.region}:{self.account_id}:key/{key_id}"
 
     def alias_arn(self, name: str) -> str:
-        return f"arn:aws:kms:{self.region}:{self.account_id}:{name}"
+        return f"arn:{self.partition}:kms:{self.region}:{self.account_id}:{name}"
 
     def now(self) -> datetime:
         return self.backend.clock.now()
@@ -269,7 +271,7 @@ class KeyRegistry:
             arn=self.key_arn(key_id),
             account_id=self.account_id,
             created=now,
-            policy=policy if policy is not None else default_key_policy(self.account_id),
+            policy=policy if policy is not None else default_key_policy(self.account_id, self.partition),
             description=description,
             key_manager=key_manager,
             key_spec=key_spec,

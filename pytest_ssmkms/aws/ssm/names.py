@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from pytest_ssmkms.aws.partitions import ARN_PARTITIONS, partition_id
 from pytest_ssmkms.aws.ssm.errors import (
     AccessDeniedException,
     HierarchyLevelLimitExceededException,
@@ -38,7 +39,7 @@ _SEGMENT = r"[a-zA-Z0-9_.\-]+"
 _NAME = re.compile(rf"(?:{_SEGMENT}|/{_SEGMENT}(?:/{_SEGMENT})*)")
 _PATH = re.compile(rf"/(?:{_SEGMENT}(?:/{_SEGMENT})*/?)?")
 _LABEL = re.compile(r"[a-zA-Z0-9_.\-]{1,100}")
-_ARN = re.compile(r"arn:aws(?:-cn|-us-gov)?:ssm:([a-z0-9-]+):(\d{12}):parameter/(.+)")
+_ARN = re.compile(rf"arn:{ARN_PARTITIONS}:ssm:([a-z0-9-]+):(\d{{12}}):parameter/(.+)")
 
 
 def key_of(name: str) -> str:
@@ -50,10 +51,15 @@ def segments_of(key: str) -> tuple[str, ...]:
     return tuple(key.split("/"))
 
 
+def arn_prefix(region: str, account_id: str) -> str:
+    """``arn:<partition>:ssm:<region>:<account>:parameter/``, in the Region's partition."""
+    return f"arn:{partition_id(region)}:ssm:{region}:{account_id}:parameter/"
+
+
 def arn_of(region: str, account_id: str, name: str) -> str:
     """The parameter's ARN: no doubled slash after ``parameter/``."""
     key = name[1:] if name.startswith("/") else name  # key_of(name), inline: every read
-    return f"arn:aws:ssm:{region}:{account_id}:parameter/{key}"
+    return f"arn:{partition_id(region)}:ssm:{region}:{account_id}:parameter/{key}"
 
 
 def _reserved(name: str, prefix: str) -> bool:
@@ -74,13 +80,14 @@ def check_new_name(name: str, region: str, account_id: str) -> str:
     if _reserved(name, "aws"):
         raise AccessDeniedException(f"No access to reserved parameter name: {name}.")
     key = key_of(name)
-    prefix = len(arn_of(region, account_id, ""))
+    head = arn_prefix(region, account_id)
+    prefix = len(head)
     if prefix + len(key) > MAX_NAME_WITH_ARN:
         # Not verified: AWS's wording for this limit.
         raise ValidationException(
             f"Parameter name: The maximum length for a parameter name is {MAX_NAME_WITH_ARN} "
             f"characters, including the {prefix} characters of the ARN that precede the name "
-            f"(arn:aws:ssm:{region}:{account_id}:parameter/)."
+            f"({head})."
         )
     if key.count("/") + 1 > MAX_LEVELS:
         raise HierarchyLevelLimitExceededException()
@@ -101,7 +108,7 @@ def is_valid_path(path: str) -> bool:
 
 
 def path_arn(region: str, account_id: str, segments: tuple[str, ...]) -> str:
-    return f"arn:aws:ssm:{region}:{account_id}:parameter/{'/'.join(segments)}"
+    return f"{arn_prefix(region, account_id)}{'/'.join(segments)}"
 
 
 def label_is_valid(label: str) -> bool:

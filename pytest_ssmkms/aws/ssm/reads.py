@@ -178,7 +178,7 @@ def _distinct(pairs: Iterable[tuple[Segments, Parameter]]) -> Iterator[tuple[Seg
 
 def describe_parameters(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     store = store_of(ctx)
-    ctx.authorize("ssm:DescribeParameters", f"arn:aws:ssm:{store.region}:{store.account_id}:*")
+    ctx.authorize("ssm:DescribeParameters", store.arn_of_account("*"))
     filters = describe_filters(params)
     after = read_segments("DescribeParameters", params.get("NextToken"))
     if params.get("Shared"):

@@ -15,7 +15,7 @@ from pytest_ssmkms.aws.ssm.errors import (
 )
 from pytest_ssmkms.aws.ssm.index import Segments, TreeIndex
 from pytest_ssmkms.aws.ssm.model import MAX_VERSIONS, Parameter, Version
-from pytest_ssmkms.aws.ssm.names import Reference, arn_of, key_of, segments_of
+from pytest_ssmkms.aws.ssm.names import Reference, arn_prefix, key_of, segments_of
 from pytest_ssmkms.aws.ssm.policies import expiration_of
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ class ParameterStore:
         # (moment, sequence, key) of every Expiration policy set; stale entries are skipped.
         self._expiring: list[tuple[datetime, int, str]] = []
         self._sequence = itertools.count()
+        # Every read makes ARNs: the part before the name, in this Region's partition, once.
+        self._arn_prefix = arn_prefix(self.region, self.account_id)
 
     def __repr__(self) -> str:
         return f"ParameterStore({self.region}, {self.account_id}, {len(self._by_key)} parameters)"
@@ -45,7 +47,11 @@ class ParameterStore:
         return self._backend.clock.now()
 
     def arn(self, name: str) -> str:
-        return arn_of(self.region, self.account_id, name)
+        return self._arn_prefix + (name[1:] if name.startswith("/") else name)
+
+    def arn_of_account(self, resource: str) -> str:
+        """``arn:<partition>:ssm:<region>:<account>:<resource>`` (``*``: the account's all)."""
+        return self._arn_prefix[: -len("parameter/")] + resource
 
     @property
     def standard_count(self) -> int:

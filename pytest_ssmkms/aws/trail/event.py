@@ -155,7 +155,7 @@ def _session_issuer(caller: Caller) -> dict[str, Any]:
     return {
         "type": "Role",
         "principalId": caller.principal_id.split(":", 1)[0],
-        "arn": f"arn:aws:iam::{caller.account_id}:role/{role}",
+        "arn": f"arn:{caller.arn.split(':', 2)[1]}:iam::{caller.account_id}:role/{role}",
         "accountId": caller.account_id,
         "userName": role,
     }

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pytest_ssmkms.aws.partitions import partition_id
+
 if TYPE_CHECKING:
     from pytest_ssmkms.aws.trail.record import CallRecord
 
@@ -88,11 +90,11 @@ def _kms_identifier(identifier: str, region: str, account: str) -> Resource | No
             return Resource(identifier, KEY_TYPE, account_id, identifier, frozenset({identifier, key_id}))
         return None
     if identifier.startswith("alias/"):
-        arn = f"arn:aws:kms:{region}:{account}:{identifier}"
+        arn = f"arn:{partition_id(region)}:kms:{region}:{account}:{identifier}"
         return Resource(arn, ALIAS_TYPE, account, arn, frozenset({arn, identifier}))
     if not identifier:
         return None
-    arn = f"arn:aws:kms:{region}:{account}:key/{identifier}"
+    arn = f"arn:{partition_id(region)}:kms:{region}:{account}:key/{identifier}"
     return Resource(arn, KEY_TYPE, account, arn, frozenset({arn, identifier}))
 
 
@@ -131,7 +133,7 @@ def parameter_name_and_arn(text: str, region: str, account: str) -> tuple[str, s
         bare = tail.split(":", 1)[0]
         return ("/" + bare if "/" in bare else bare), head + sep + bare
     name = text.split(":", 1)[0]
-    return name, f"arn:aws:ssm:{region}:{account}:parameter/{name.lstrip('/')}"
+    return name, f"arn:{partition_id(region)}:ssm:{region}:{account}:parameter/{name.lstrip('/')}"
 
 
 def _parameter_matches(name: str, arn: str) -> frozenset[str]:
