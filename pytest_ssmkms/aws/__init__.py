@@ -8,4 +8,4 @@ from __future__ import annotations
 # The permission engine first (it installs the authorizer every call context asks), then the
 # services, each registering itself (aws/services.py).
 from pytest_ssmkms.aws import iam  # noqa: E402,F401
-from pytest_ssmkms.aws import cloudtrail, kms, ssm  # noqa: E402,F401
+from pytest_ssmkms.aws import cloudtrail, kms, ssm, sts  # noqa: E402,F401

@@ -86,6 +86,17 @@ class InvalidSignatureException(AwsError):
     code = "InvalidSignatureException"
 
 
+class ExpiredTokenException(AwsError):
+    """Temporary credentials past their expiration (checked before any service runs). JSON
+    services answer this code; STS, a query service, ``ExpiredToken`` (the wire maps it)."""
+
+    code = "ExpiredTokenException"
+
+    def __init__(self) -> None:
+        # The text AWS answers, quoted in many public transcripts (STS, IAM, SSM, Lambda, ...).
+        super().__init__("The security token included in the request is expired")
+
+
 class SerializationException(AwsError):
     """A request body that is not the JSON object the operation takes."""
 
@@ -101,7 +112,7 @@ class UnmockedServiceError(PluginUsageError):
 
     def __init__(self, service: str, operation: str) -> None:
         super().__init__(
-            f"pytest-ssmkms blocked a call to {service} {operation}: only ssm, kms and cloudtrail "
+            f"pytest-ssmkms blocked a call to {service} {operation}: only ssm, kms, sts and cloudtrail "
             "are answered while the mock is active, and no request may reach the network. "
             f"To let {service} calls through to their real endpoint, pass "
             f"mock_ssm_kms(passthrough=[{service!r}]) or use "

@@ -23,7 +23,9 @@ Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any]]
 @dataclass(frozen=True)
 class Service:
     name: str  # botocore's service name and the trail's: "ssm", "kms", "cloudtrail"
-    target_prefix: str  # the X-Amz-Target prefix of its JSON requests ("AmazonSSM")
+    # The X-Amz-Target prefix of its JSON requests ("AmazonSSM"); "" for a query-protocol
+    # service (STS), whose requests name the operation in the body.
+    target_prefix: str
     operations: Mapping[str, Handler]
     # The Backend attribute holding the service's state for one account and region, and what
     # makes it (None: a service without state of its own).
@@ -39,7 +41,8 @@ _state_factories: dict[str, Callable[[Backend], Any]] = {}
 def register(service: Service) -> None:
     """Add ``service``; registering the same name again replaces it (a reload)."""
     _by_name[service.name] = service
-    _by_prefix[service.target_prefix] = service
+    if service.target_prefix:
+        _by_prefix[service.target_prefix] = service
     if service.state_attribute is not None and service.make_state is not None:
         _state_factories[service.state_attribute] = service.make_state
 

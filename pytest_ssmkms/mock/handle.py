@@ -98,7 +98,7 @@ class SsmKms(SeedingMethods):
 
 
 class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
-    """Answer ssm, kms and cloudtrail calls in memory while active.
+    """Answer ssm, kms, sts and cloudtrail calls in memory while active.
 
     As a context manager (``with mock_ssm_kms() as aws:``), a function decorator, or a class
     decorator (every ``test*`` method of the class, unittest.TestCase included, runs inside its

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from botocore.model import OperationModel
+
 from pytest_ssmkms.aws import services
 from pytest_ssmkms.aws.context import new_request_id
 from pytest_ssmkms.aws.errors import (
@@ -25,8 +27,8 @@ from pytest_ssmkms.aws.errors import (
     PluginInternalError,
     UnmockedServiceError,
 )
-from pytest_ssmkms.aws.models import operation_model
-from pytest_ssmkms.wire import protocol
+from pytest_ssmkms.aws.models import operation_model, service_model
+from pytest_ssmkms.wire import protocol, query
 from pytest_ssmkms.wire.validation import input_check
 
 if TYPE_CHECKING:
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
 
 JSON_1_1 = "application/x-amz-json-1.1"
 
-_CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/")
+_CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/([^/,\s]+)/")
 # botocore's own rule for region names (botocore.utils.validate_region_name).
 _VALID_REGION = re.compile(r"(?![0-9]+$)(?!-)[a-zA-Z0-9-]{1,63}(?<!-)")
 _HOST_REGION = re.compile(r"^https?://[a-z0-9-]+\.([a-z0-9-]+)\.amazonaws\.com")
@@ -81,7 +83,14 @@ def answer(world: World, request: Request) -> Response | None:
     target = protocol.parse_target(request.target)
     service = services.by_target_prefix(target[0]) if target is not None else None
     if service is None:
-        name = request.service_hint or service_from_url(request.url)
+        name = (
+            request.service_hint
+            or scope_service(request.authorization)
+            or service_from_url(request.url)
+        )
+        if target is None and is_query(name):
+            # A query-protocol service (STS): no X-Amz-Target, the operation is the body's Action.
+            return _answer_query(world, request, name)
         if passes_through(name, world.settings.passthrough):
             return None
         if services.get(name) is None:
@@ -97,16 +106,34 @@ def answer(world: World, request: Request) -> Response | None:
     return _answer_safely(world, request, service.name, target[1])
 
 
-def _answer_safely(world: World, request: Request, service: str, operation: str) -> Response:
+def _answer_safely(
+    world: World, request: Request, service: str, operation: str, wire: _Wire | None = None
+) -> Response:
+    wire = wire or _JSON
     try:
-        return _answer(world, request, service, operation)
+        return _answer(world, request, service, operation, wire)
     except AwsError as error:
-        return error_response(error, new_request_id())
+        return wire.error(error, new_request_id())
     except Exception as exc:  # a bug outside the handler (context, decoding, encoding): still a 400
-        return error_response(PluginInternalError(service, operation, exc), new_request_id())
+        return wire.error(PluginInternalError(service, operation, exc), new_request_id())
 
 
-def _answer(world: World, request: Request, service: str, operation: str) -> Response:
+def _answer_query(world: World, request: Request, service: str) -> Response:
+    wire = _query_wire(service)
+    try:
+        form = query.parse_form(request.body)
+        action = query.action_of(form)
+        if operation_model(service, action) is None:
+            version = form.get("Version") or service_model(service).api_version
+            raise query.InvalidAction(action, version)
+    except AwsError as error:
+        return wire.error(error, new_request_id())
+    return _answer_safely(world, request, service, action, _QueryWire(wire.namespace, form))
+
+
+def _answer(
+    world: World, request: Request, service: str, operation: str, wire: _Wire
+) -> Response:
     match = _CREDENTIAL_SCOPE.search(request.authorization)
     access_key, region = (match.group(1), match.group(2)) if match is not None else (None, None)
     if region is not None and region not in _valid_regions and not _valid_region(region):
@@ -120,21 +147,75 @@ def _answer(world: World, request: Request, service: str, operation: str) -> Res
     model = operation_model(service, operation)
     try:
         if model is not None:
-            params = protocol.decode_request(model, request.body)
+            params = wire.decode(model, request.body)
     except AwsError as error:
         ctx.backend.record(service, operation, params, None, error, ctx)
-        return error_response(error, ctx.request_id)
+        return wire.error(error, ctx.request_id)
     try:
         result = ctx.backend.invoke(
             service, operation, params, ctx, check=input_check(model) if model is not None else None
         )
     except AwsError as error:
-        return error_response(error, ctx.request_id)
+        return wire.error(error, ctx.request_id)
     except Exception as exc:  # a bug of ours: answer clearly, never a traceback or a retried 5xx
         internal = PluginInternalError(service, operation, exc)
         ctx.backend.record(service, operation, params, None, internal, ctx)
-        return error_response(internal, ctx.request_id)
-    return Response(200, protocol.encode_result(result), ctx.request_id)
+        return wire.error(internal, ctx.request_id)
+    return wire.result(model, result, ctx.request_id)
+
+
+class _Wire:
+    """One protocol's side of the door: decode a body, encode a result or an error."""
+
+    def decode(self, model: OperationModel, body: Any) -> dict[str, Any]:
+        return protocol.decode_request(model, body)
+
+    def result(self, model: OperationModel | None, result: dict[str, Any], request_id: str) -> Response:
+        return Response(200, protocol.encode_result(result), request_id)
+
+    def error(self, error: AwsError, request_id: str) -> Response:
+        return error_response(error, request_id)
+
+
+class _QueryWire(_Wire):
+    """The query protocol (STS): the form is parsed once, when the Action is read."""
+
+    def __init__(self, namespace: str, form: dict[str, str] | None = None) -> None:
+        self.namespace = namespace
+        self.form = form or {}
+
+    def decode(self, model: OperationModel, body: Any) -> dict[str, Any]:
+        return query.decode_request(model, self.form)
+
+    def result(self, model: OperationModel | None, result: dict[str, Any], request_id: str) -> Response:
+        assert model is not None  # the Action was checked against the model
+        body = query.encode_result(model, result, request_id, self.namespace)
+        return Response(200, body, request_id, query.CONTENT_TYPE)
+
+    def error(self, error: AwsError, request_id: str) -> Response:
+        status, body = query.encode_error(error, request_id, self.namespace)
+        return Response(status, body, request_id, query.CONTENT_TYPE)
+
+
+_JSON = _Wire()
+
+
+def _query_wire(service: str) -> _QueryWire:
+    return _QueryWire(str(service_model(service).metadata.get("xmlNamespace", "")))
+
+
+# Registered service name -> its botocore model's protocol ("json", "query"), read once.
+_protocols: dict[str, str] = {}
+
+
+def is_query(name: str) -> bool:
+    """Whether ``name`` is a registered service that speaks the query protocol (STS)."""
+    found = _protocols.get(name)
+    if found is None:
+        if services.get(name) is None:  # only registered names are kept: the set stays small
+            return False
+        found = _protocols[name] = str(service_model(name).protocol)
+    return found == "query"
 
 
 def error_response(error: AwsError, request_id: str) -> Response:
@@ -159,6 +240,13 @@ def passes_through(name: str, passthrough: frozenset[str]) -> bool:
     if not passthrough:
         return False
     return name in passthrough or name.replace("-", "") in {p.replace("-", "") for p in passthrough}
+
+
+def scope_service(authorization: str) -> str:
+    """The service a SigV4 signature is scoped to (``.../us-east-1/sts/aws4_request``): how a
+    request to a plain endpoint (a local server) names a service without X-Amz-Target."""
+    match = _CREDENTIAL_SCOPE.search(authorization or "")
+    return match.group(3) if match is not None else ""
 
 
 def region_from_url(url: str | None) -> str | None:

@@ -39,7 +39,9 @@ Rule = Convert | _Marker
 
 # How each service writes a sensitive member. SSM: PutParameter records
 # "value": "HIDDEN_DUE_TO_SECURITY_REASONS"; KMS: Encrypt records no plaintext at all.
-_SENSITIVE_STYLE = {"ssm": HIDE, "kms": DROP}
+# STS: AssumeRole records credentials without the secretAccessKey (sessionToken and
+# accessKeyId stay, as real AssumeRole records show them).
+_SENSITIVE_STYLE = {"ssm": HIDE, "kms": DROP, "sts": DROP}
 
 
 def camel(name: str) -> str:
