@@ -124,7 +124,7 @@ def _join(prefix: str, name: str) -> str:
 
 def _structure(shape: Shape, prefix: str, form: Mapping[str, str], prefixes: set[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for member_name, member in shape.members.items():  # type: ignore[attr-defined]
+    for member_name, member in shape.members.items():
         key = _join(prefix, _name(member, member_name))
         value = _value(member, key, form, prefixes, member_name)
         if value is not None:
@@ -137,7 +137,7 @@ def _value(shape: Shape, key: str, form: Mapping[str, str], prefixes: set[str], 
     if kind == "structure":
         return _structure(shape, key, form, prefixes) if key in prefixes else None
     if kind == "list":
-        member: Shape = shape.member  # type: ignore[attr-defined]
+        member: Shape = shape.member
         flattened = bool(shape.serialization.get("flattened"))
         base = key if flattened else f"{key}.{_name(member, 'member')}"
         if base not in prefixes:
@@ -155,8 +155,8 @@ def _value(shape: Shape, key: str, form: Mapping[str, str], prefixes: set[str], 
         base = key if flattened else f"{key}.entry"
         if base not in prefixes:
             return None
-        key_name = _name(shape.key, "key")  # type: ignore[attr-defined]
-        value_name = _name(shape.value, "value")  # type: ignore[attr-defined]
+        key_name = _name(shape.key, "key")
+        value_name = _name(shape.value, "value")
         entries: dict[str, Any] = {}
         for index in range(1, MAX_LIST_ITEMS + 1):
             entry = f"{base}.{index}"
@@ -164,7 +164,7 @@ def _value(shape: Shape, key: str, form: Mapping[str, str], prefixes: set[str], 
                 break
             name = form.get(f"{entry}.{key_name}")
             if name is not None:
-                entries[name] = _value(shape.value, f"{entry}.{value_name}", form, prefixes, path)  # type: ignore[attr-defined]
+                entries[name] = _value(shape.value, f"{entry}.{value_name}", form, prefixes, path)
         return entries
     raw = form.get(key)
     if raw is None:
@@ -225,7 +225,7 @@ def encode_result(
 
 
 def _members(shape: Shape, value: Mapping[str, Any], parts: list[str]) -> None:
-    for member_name, member in shape.members.items():  # type: ignore[attr-defined]
+    for member_name, member in shape.members.items():
         item = value.get(member_name)
         if item is not None:
             _element(_name(member, member_name), member, item, parts)
@@ -238,7 +238,7 @@ def _element(tag: str, shape: Shape, value: Any, parts: list[str]) -> None:
         _members(shape, value, parts)
         parts.append(f"</{tag}>")
     elif kind == "list":
-        member: Shape = shape.member  # type: ignore[attr-defined]
+        member: Shape = shape.member
         if shape.serialization.get("flattened"):
             for item in value:
                 _element(tag, member, item, parts)
@@ -251,8 +251,8 @@ def _element(tag: str, shape: Shape, value: Any, parts: list[str]) -> None:
         parts.append(f"<{tag}>")
         for key, item in value.items():
             parts.append("<entry>")
-            _element(_name(shape.key, "key"), shape.key, key, parts)  # type: ignore[attr-defined]
-            _element(_name(shape.value, "value"), shape.value, item, parts)  # type: ignore[attr-defined]
+            _element(_name(shape.key, "key"), shape.key, key, parts)
+            _element(_name(shape.value, "value"), shape.value, item, parts)
             parts.append("</entry>")
         parts.append(f"</{tag}>")
     else:
