@@ -112,14 +112,6 @@ def test_disabled_signing_key(kms):
     assert caught.value.response["Error"] == {"Code": "DisabledException", "Message": f"{key['Arn']} is disabled."}
 
 
-def test_unimplemented_specs_say_so(kms):
-    key = kms.create_key(KeySpec="ML_DSA_44", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
-    with pytest.raises(ClientError) as caught:
-        kms.sign(KeyId=key["KeyId"], Message=b"m", SigningAlgorithm="ML_DSA_SHAKE_256")
-    assert code_of(caught) == "UnsupportedOperationException"
-    assert "pytest-ssmkms does not implement" in caught.value.response["Error"]["Message"]
-
-
 def test_ecc_keys_are_reproducible_in_deterministic_mode():
     from pytest_ssmkms import mock_ssm_kms
 

@@ -302,3 +302,41 @@ def test_imported_material_is_imported_into_each_replica(ssm_kms, kms, kms_repli
     assert kms_replica.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"
     blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
     assert kms_replica.decrypt(CiphertextBlob=blob)["Plaintext"] == b"p"
+
+
+def test_new_imported_material_rotates_once_every_replica_has_it(ssm_kms, kms, kms_replica):
+    key = kms.create_key(MultiRegion=True, Origin="EXTERNAL")["KeyMetadata"]
+
+    def import_into(client, secret, **kwargs):
+        params = client.get_parameters_for_import(
+            KeyId=key["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048"
+        )
+        return client.import_key_material(
+            KeyId=key["KeyId"], ImportToken=params["ImportToken"],
+            EncryptedKeyMaterial=wrap(params["PublicKey"], "RSAES_OAEP_SHA_256", secret), **kwargs
+        )["KeyMaterialId"]
+
+    def states(client):
+        rotations = client.list_key_rotations(KeyId=key["KeyId"], IncludeKeyMaterial="ALL_KEY_MATERIAL")
+        return {r["KeyMaterialId"]: r["KeyMaterialState"] for r in rotations["Rotations"]}
+
+    first, second = os.urandom(32), os.urandom(32)
+    first_id = import_into(kms, first)
+    replicate(ssm_kms, kms, key["KeyId"])
+    import_into(kms_replica, first)
+    # New material goes into the primary; a replica takes it as existing material.
+    with pytest.raises(ClientError) as caught:
+        import_into(kms_replica, second, ImportType="NEW_KEY_MATERIAL")
+    assert error_of(caught)["Code"] == "UnsupportedOperationException"
+    second_id = import_into(kms, second, ImportType="NEW_KEY_MATERIAL")
+    assert states(kms)[second_id] == "PENDING_MULTI_REGION_IMPORT_AND_ROTATION"
+    with pytest.raises(kms.exceptions.KMSInvalidStateException):
+        kms.rotate_key_on_demand(KeyId=key["KeyId"])
+    assert import_into(kms_replica, second, ImportType="EXISTING_KEY_MATERIAL") == second_id
+    assert states(kms)[second_id] == "PENDING_ROTATION"
+    kms.rotate_key_on_demand(KeyId=key["KeyId"])
+    for client in (kms, kms_replica):
+        assert client.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["CurrentKeyMaterialId"] == second_id
+        assert states(client) == {first_id: "NON_CURRENT", second_id: "CURRENT"}
+    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
+    assert kms_replica.decrypt(CiphertextBlob=blob)["KeyMaterialId"] == second_id

@@ -57,7 +57,8 @@ def test_period_limits(kms, key, days):
 def test_on_demand_rotation_keeps_old_ciphertexts(kms, key):
     old = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"old")["CiphertextBlob"]
     assert kms.list_key_rotations(KeyId=key["KeyId"])["Rotations"] == []
-    assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["KeyId"]
+    # The key ARN whatever the request named (recorded against KMS).
+    assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["Arn"]
     new = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"new")["CiphertextBlob"]
     assert parse(old).material_ref != parse(new).material_ref
     assert kms.decrypt(CiphertextBlob=old)["Plaintext"] == b"old"
@@ -136,15 +137,19 @@ def test_rotate_on_demand_needs_an_enabled_key(kms, key):
 def test_on_demand_limit(kms, key):
     for _ in range(25):
         kms.rotate_key_on_demand(KeyId=key["KeyId"])
-    with pytest.raises(kms.exceptions.LimitExceededException):
+    with pytest.raises(kms.exceptions.LimitExceededException) as caught:
         kms.rotate_key_on_demand(KeyId=key["KeyId"])
+    assert caught.value.response["Error"]["Message"] == (
+        "The on-demand rotations limit has been reached for the given keyId. No more on-demand "
+        f"rotations can be performed for this key: {key['Arn']}"
+    )
     pages = kms.list_key_rotations(KeyId=key["KeyId"], Limit=10)
     assert pages["Truncated"] is True and len(pages["Rotations"]) == 10
 
 
 def test_asymmetric_and_hmac_keys_do_not_rotate(kms):
     mac = kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]
-    for call in (kms.enable_key_rotation, kms.get_key_rotation_status, kms.rotate_key_on_demand):
+    for call in (kms.enable_key_rotation, kms.get_key_rotation_status):
         with pytest.raises(ClientError) as caught:
             call(KeyId=mac["KeyId"])
         assert caught.value.response["Error"] == {
@@ -152,6 +157,11 @@ def test_asymmetric_and_hmac_keys_do_not_rotate(kms):
             "Message": "You cannot perform this operation on a non-symmetric key or a key with "
             "non-ENCRYPT_DECRYPT key usage.",
         }
+    # RotateKeyOnDemand answers with no message (recorded against KMS for an RSA key).
+    for key in (mac, kms.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]):
+        with pytest.raises(ClientError) as caught:
+            kms.rotate_key_on_demand(KeyId=key["KeyId"])
+        assert caught.value.response["Error"] == {"Code": "UnsupportedOperationException", "Message": ""}
 
 
 def test_aws_managed_key_always_rotates_and_cannot_be_changed(kms):

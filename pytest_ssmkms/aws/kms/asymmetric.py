@@ -11,12 +11,16 @@ import hashlib
 import hmac
 from typing import Any, Union
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 
-PrivateKey = Union[rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey]
+from pytest_ssmkms.aws.kms import mldsa
+
+PrivateKey = Union[
+    rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey, mldsa.PrivateKey
+]
 
 _CURVES: dict[str, ec.EllipticCurve] = {
     "ECC_NIST_P256": ec.SECP256R1(),
@@ -31,7 +35,9 @@ _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "SHA_384": hashes.SHA384,
     "SHA_512": hashes.SHA512,
 }
-SUPPORTED_SPECS = frozenset({"RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_EDWARDS25519", *_CURVES})
+SUPPORTED_SPECS = frozenset(
+    {"RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_EDWARDS25519", *_CURVES, *mldsa.available()}
+)
 
 
 def _hash(algorithm: str) -> hashes.HashAlgorithm:
@@ -48,11 +54,39 @@ def private_key(spec: str, secret: bytes) -> PrivateKey:
         return rsa.generate_private_key(65537, int(spec[4:]))
     if spec == "ECC_NIST_EDWARDS25519":
         return ed25519.Ed25519PrivateKey.from_private_bytes(hashlib.shake_256(secret).digest(32))
+    if spec.startswith("ML_DSA_"):
+        return mldsa.from_seed(spec, hashlib.shake_256(b"ML-DSA seed" + secret).digest(32))
     curve = _CURVES[spec]
     size = (curve.key_size + 7) // 8
     # Below 2**(bits-1), hence below the group order of these curves, and never zero.
     scalar = int.from_bytes(hashlib.shake_256(secret).digest(size), "big") % (2 ** (curve.key_size - 1))
     return ec.derive_private_key(scalar or 1, curve)
+
+
+def load_private(spec: str, der: bytes) -> PrivateKey | None:
+    """An imported private key (PKCS #8 DER) if it is a key of ``spec``, else None."""
+    try:
+        key = serialization.load_der_private_key(der, password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        return None
+    if spec.startswith("RSA_"):
+        fits = isinstance(key, rsa.RSAPrivateKey) and key.key_size == int(spec[4:])
+    elif spec == "ECC_NIST_EDWARDS25519":
+        fits = isinstance(key, ed25519.Ed25519PrivateKey)
+    elif spec.startswith("ML_DSA_"):
+        fits = mldsa.spec_of(key) == spec
+    else:
+        curve = _CURVES.get(spec)
+        fits = (curve is not None and isinstance(key, ec.EllipticCurvePrivateKey)
+                and key.curve.name == curve.name)
+    return key if fits else None
+
+
+def canonical_der(key: PrivateKey) -> bytes:
+    """PKCS #8 DER of ``key``: the same key always gives the same bytes (re-imports compare)."""
+    return key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def public_der(key: PrivateKey) -> bytes:
@@ -77,6 +111,8 @@ def _signing_args(algorithm: str, digest: bool) -> tuple[Any, Any]:
 
 
 def sign(key: PrivateKey, algorithm: str, message: bytes, digest: bool) -> bytes:
+    if mldsa.spec_of(key) is not None:
+        return mldsa.sign(key, message)
     if isinstance(key, ed25519.Ed25519PrivateKey):
         return key.sign(message)
     first, second = _signing_args(algorithm, digest)
@@ -86,6 +122,8 @@ def sign(key: PrivateKey, algorithm: str, message: bytes, digest: bool) -> bytes
 
 
 def verify(key: PrivateKey, algorithm: str, message: bytes, digest: bool, signature: bytes) -> bool:
+    if mldsa.spec_of(key) is not None:
+        return mldsa.verify(key, message, signature)
     public = key.public_key()
     try:
         if isinstance(public, ed25519.Ed25519PublicKey):

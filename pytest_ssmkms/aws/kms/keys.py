@@ -83,6 +83,9 @@ class Material:
     secret: bytes | None = field(default=None, repr=False)
     rotation_type: str | None = None  # None for the first material, else AUTOMATIC/ON_DEMAND
     valid_to: datetime | None = None
+    # Imported material only: its ExpirationModel and KeyMaterialDescription.
+    expiration_model: str | None = None
+    description: str | None = None
     _aead: AESGCM | None = field(default=None, repr=False)
 
     @property
@@ -169,6 +172,9 @@ class Key:
     # Material versions by the reference a ciphertext carries; ``current`` encrypts.
     materials: dict[bytes, Material] = field(default_factory=dict, repr=False)
     current: Material | None = field(default=None, repr=False)
+    # Imported material waiting for RotateKeyOnDemand (KeyMaterialState PENDING_ROTATION):
+    # not in ``materials`` until the rotation makes it current.
+    pending: Material | None = field(default=None, repr=False)
     rotation_enabled: bool = False
     rotation_period_days: int | None = None
     next_rotation: datetime | None = None
@@ -192,6 +198,11 @@ class Key:
         return mrs is not None and mrs.primary_region == self.region
 
     @property
+    def legacy_spec(self) -> str | None:
+        """CustomerMasterKeySpec: only the specs that deprecated member's enum has."""
+        return self.key_spec if self.key_spec in _LEGACY_SPECS else None
+
+    @property
     def is_symmetric(self) -> bool:
         return self.key_spec == "SYMMETRIC_DEFAULT"
 
@@ -200,6 +211,32 @@ class Key:
         if self.origin == "EXTERNAL" and self.current is not None and self.current.secret:
             return self.current.valid_to
         return None
+
+    def expiring(self) -> list[Material]:
+        """Imported materials present now that have a ValidTo (the pending one included)."""
+        if self.origin != "EXTERNAL":
+            return []
+        found = [m for m in self.materials.values() if m.secret is not None and m.valid_to]
+        if self.pending is not None and self.pending.secret is not None and self.pending.valid_to:
+            found.append(self.pending)
+        return found
+
+    def forget(self, material: Material) -> None:
+        """Imported ``material`` deleted or expired: gone until imported again. A key whose
+        permanently associated material is missing waits in PendingImport (KMS Developer
+        Guide, "Importing key material")."""
+        material.forget()
+        material.valid_to = None
+        if material is self.pending:
+            return
+        if material is self.current:
+            self.private_key = None  # an imported private key leaves with its material
+        if self.state not in DELETING:
+            self.state = PENDING_IMPORT
+
+    def all_imported(self) -> bool:
+        """Every material permanently associated with the key is present."""
+        return bool(self.materials) and all(m.secret is not None for m in self.materials.values())
 
     def metadata(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -216,8 +253,8 @@ class Key:
             "KeySpec": self.key_spec,
             "MultiRegion": self.multi_region,
         }
-        if self.key_spec in _LEGACY_SPECS:
-            out["CustomerMasterKeySpec"] = self.key_spec
+        if self.legacy_spec is not None:
+            out["CustomerMasterKeySpec"] = self.legacy_spec
         out.update(self.algorithms())
         if self.state == PENDING_DELETION and self.deletion_date is not None:
             out["DeletionDate"] = self.deletion_date
@@ -229,8 +266,11 @@ class Key:
                 out["ExpirationModel"] = self.expiration_model
             if self.valid_to is not None:
                 out["ValidTo"] = self.valid_to
-        if self.current is not None and self.current.secret is not None and self.state != CREATING:
-            # A replica being created shows no material yet (recorded ReplicateKey answer).
+        if self.is_symmetric and self.current is not None and self.state != CREATING:
+            # Recorded against KMS (LocalStack's snapshot tests): only symmetric encryption
+            # keys show it (HMAC and asymmetric keys, generated or imported, do not); an
+            # imported key keeps showing it after its material is deleted; a replica being
+            # created shows none yet.
             out["CurrentKeyMaterialId"] = self.current.material_id
         if self.multi_region_set is not None:
             out["MultiRegionConfiguration"] = self.multi_region_set.configuration(self.region)

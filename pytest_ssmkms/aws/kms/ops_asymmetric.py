@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.errors import ValidationException
-from pytest_ssmkms.aws.kms import asymmetric, states
+from pytest_ssmkms.aws.kms import asymmetric, mldsa, states
 from pytest_ssmkms.aws.kms.common import check_grant_tokens, conditions, dry_run, find_key
 from pytest_ssmkms.aws.kms.errors import (
     InvalidCiphertextException,
@@ -24,6 +24,8 @@ from pytest_ssmkms.aws.kms.keys import Key
 def private_key_of(key: Key) -> asymmetric.PrivateKey:
     """The key's private key, made on first use (an unsupported spec is a clear error)."""
     if key.key_spec not in asymmetric.SUPPORTED_SPECS:
+        if key.key_spec in mldsa.SIGNATURE_BYTES:
+            raise UnsupportedOperationException(mldsa.missing(key.key_spec))
         raise UnsupportedOperationException(
             f"pytest-ssmkms does not implement cryptography with {key.key_spec} keys; "
             f"supported: {', '.join(sorted(asymmetric.SUPPORTED_SPECS))}, HMAC_* and SYMMETRIC_DEFAULT."
@@ -31,7 +33,13 @@ def private_key_of(key: Key) -> asymmetric.PrivateKey:
     found: asymmetric.PrivateKey | None = key.private_key
     if found is None:
         assert key.current is not None and key.current.secret is not None
-        found = key.private_key = asymmetric.private_key(key.key_spec, key.current.secret)
+        if key.origin == "EXTERNAL":
+            # Imported material is the private key itself (PKCS #8 DER, checked at import).
+            found = asymmetric.load_private(key.key_spec, key.current.secret)
+            assert found is not None
+            key.private_key = found
+        else:
+            found = key.private_key = asymmetric.private_key(key.key_spec, key.current.secret)
     return found
 
 
@@ -76,9 +84,10 @@ def get_public_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         "KeyId": key.arn,
         "PublicKey": asymmetric.public_der(private_key_of(key)),
         "KeySpec": key.key_spec,
-        "CustomerMasterKeySpec": key.key_spec,
         "KeyUsage": key.key_usage,
     }
+    if key.legacy_spec is not None:
+        out["CustomerMasterKeySpec"] = key.legacy_spec
     out.update(key.algorithms())
     return out
 
@@ -88,6 +97,8 @@ def _message(params: dict[str, Any], algorithm: str) -> tuple[bytes, bool]:
     message: bytes = params["Message"]
     if message_type == "RAW":
         return message, False
+    if algorithm == "ML_DSA_SHAKE_256":
+        return _ml_dsa_message(message_type, message), False
     if message_type != "DIGEST" or algorithm.startswith("ED25519"):
         raise UnsupportedOperationException(
             f"pytest-ssmkms does not implement MessageType {message_type} with {algorithm}."
@@ -95,6 +106,22 @@ def _message(params: dict[str, Any], algorithm: str) -> tuple[bytes, bool]:
     if len(message) != asymmetric.digest_size(algorithm):
         raise ValidationException(f"Digest is invalid length for algorithm {algorithm}.")
     return message, True
+
+
+def _ml_dsa_message(message_type: str, message: bytes) -> bytes:
+    """ML-DSA signs RAW messages or an externally computed 64-byte mu (KMS Developer Guide,
+    "ML-DSA keys"); DIGEST does not apply. The refusals' codes and texts are assumed."""
+    if message_type != "EXTERNAL_MU":
+        raise ValidationException(
+            f"MessageType {message_type} is not valid for ML_DSA_SHAKE_256; use RAW or EXTERNAL_MU."
+        )
+    if len(message) != mldsa.MU_BYTES:
+        raise ValidationException(
+            f"Message must be {mldsa.MU_BYTES} bytes long when MessageType is EXTERNAL_MU."
+        )
+    raise UnsupportedOperationException(
+        "pytest-ssmkms does not implement MessageType EXTERNAL_MU with ML_DSA_SHAKE_256."
+    )
 
 
 def _signing(ctx: CallContext, params: dict[str, Any], operation: str) -> tuple[Key, bytes, bool]:

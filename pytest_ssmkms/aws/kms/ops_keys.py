@@ -46,10 +46,6 @@ def check_key_shape(key_spec: str, key_usage: str, origin: str, region: str = ""
         raise UnsupportedOperationException(
             f"KeySpec SM2 is supported only in the China Regions, not in {region}."
         )
-    if origin == "EXTERNAL" and key_spec != "SYMMETRIC_DEFAULT":
-        raise UnsupportedOperationException(
-            f"pytest-ssmkms imports key material only into SYMMETRIC_DEFAULT keys, not {key_spec}."
-        )
 
 
 def create_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:

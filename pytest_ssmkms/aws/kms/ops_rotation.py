@@ -14,8 +14,12 @@ from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.errors import ValidationException
 from pytest_ssmkms.aws.kms import states
 from pytest_ssmkms.aws.kms.common import find_key, paginate, refuse_aws_managed, registry
-from pytest_ssmkms.aws.kms.errors import LimitExceededException, UnsupportedOperationException
-from pytest_ssmkms.aws.kms.keys import Key
+from pytest_ssmkms.aws.kms.errors import (
+    KMSInvalidStateException,
+    LimitExceededException,
+    UnsupportedOperationException,
+)
+from pytest_ssmkms.aws.kms.keys import Key, Material
 
 DEFAULT_PERIOD = 365
 MAX_ON_DEMAND = 25
@@ -99,23 +103,66 @@ def get_key_rotation_status(ctx: CallContext, params: dict[str, Any]) -> dict[st
 def rotate_key_on_demand(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     key = _key(ctx, params, "kms:RotateKeyOnDemand")
     refuse_aws_managed(ctx, key, "kms:RotateKeyOnDemand")
-    _rotatable(key)
-    if key.origin == "EXTERNAL":
-        # Real KMS rotates imported keys only to material imported beforehand with
-        # ImportType NEW_KEY_MATERIAL, which this mock does not model.
-        raise UnsupportedOperationException(
-            f"{key.arn} origin is EXTERNAL which is not valid for this operation."
-        )
+    if not key.is_symmetric:
+        # Recorded against KMS (LocalStack's snapshot tests): no message for this one.
+        raise UnsupportedOperationException()
     states.for_cryptography(key)
     _not_replica(key)
     done = sum(1 for m in key.materials.values() if m.rotation_type == "ON_DEMAND")
     if done >= MAX_ON_DEMAND:
+        # Recorded against KMS (LocalStack's snapshot tests).
         raise LimitExceededException(
-            f"{key.arn} has reached the limit of {MAX_ON_DEMAND} on-demand rotations."
+            "The on-demand rotations limit has been reached for the given keyId. No more "
+            f"on-demand rotations can be performed for this key: {key.arn}"
         )
     kms = registry(ctx)
-    kms.rotate(key, "ON_DEMAND", kms.now())  # every related multi-Region key too
-    return {"KeyId": key.key_id}
+    if key.origin == "EXTERNAL":
+        _rotate_to_pending(ctx, key)
+    else:
+        kms.rotate(key, "ON_DEMAND", kms.now())  # every related multi-Region key too
+    # The key ARN, whatever identifier the request used (recorded against KMS).
+    return {"KeyId": key.arn}
+
+
+def _rotate_to_pending(ctx: CallContext, key: Key) -> None:
+    """An imported key rotates to the material imported with ImportType NEW_KEY_MATERIAL
+    (RotateKeyOnDemand reference); a multi-Region key only once every replica has it."""
+    pending = key.pending
+    if pending is None or pending.secret is None:
+        # Recorded against KMS (LocalStack's snapshot tests).
+        raise KMSInvalidStateException(
+            f"No available key material pending rotation for the key: {key.arn}."
+        )
+    members = registry(ctx).related(key)
+    lacking = [m.arn for _, m in members
+               if m.pending is None or m.pending.ref != pending.ref or m.pending.secret is None]
+    if lacking:
+        # Documented (import the material into each replica first); the text is assumed.
+        raise KMSInvalidStateException(
+            f"Key material (id: {pending.material_id}) is not yet imported into the replica "
+            f"key {lacking[0]}; import it into every replica before rotating {key.arn}."
+        )
+    now = registry(ctx).now()
+    for owner, member in members:
+        staged = member.pending
+        assert staged is not None
+        staged.rotation_type = "ON_DEMAND"
+        staged.created = now
+        member.materials[staged.ref] = staged
+        member.current = staged
+        member.pending = None
+        member.expiration_model = staged.expiration_model
+        owner.reschedule()
+
+
+def material_state(key: Key, material: Material, members: list[Key]) -> str:
+    """KeyMaterialState of one of ``key``'s materials (RotationsListEntry reference)."""
+    if material is key.current:
+        return "CURRENT"
+    if material is key.pending:
+        waiting = any(m.pending is None or m.pending.ref != material.ref for m in members)
+        return "PENDING_MULTI_REGION_IMPORT_AND_ROTATION" if waiting else "PENDING_ROTATION"
+    return "NON_CURRENT"
 
 
 def list_key_rotations(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -125,22 +172,29 @@ def list_key_rotations(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
     materials = [
         m for m in key.materials.values() if include_all or m.rotation_type is not None
     ]
+    if include_all and key.pending is not None:
+        materials.append(key.pending)  # staged for rotation: no rotation yet
+    members = [m for _, m in registry(ctx).related(key)]
     page, extra = paginate(materials, params, default=100, maximum=1000)
     entries = []
     for material in page:
         entry: dict[str, Any] = {
             "KeyId": key.key_id,
             "KeyMaterialId": material.material_id,
-            "KeyMaterialState": "CURRENT" if material is key.current else "NON_CURRENT",
+            "KeyMaterialState": material_state(key, material, members),
         }
         if material.rotation_type is not None:
             entry["RotationDate"] = material.created
             entry["RotationType"] = material.rotation_type
         if key.origin == "EXTERNAL":
             entry["ImportState"] = "IMPORTED" if material.secret is not None else "PENDING_IMPORT"
-            entry["ExpirationModel"] = key.expiration_model or "KEY_MATERIAL_DOES_NOT_EXPIRE"
+            entry["ExpirationModel"] = (
+                material.expiration_model or key.expiration_model or "KEY_MATERIAL_DOES_NOT_EXPIRE"
+            )
             if material.valid_to is not None:
                 entry["ValidTo"] = material.valid_to
+            if material.description is not None:
+                entry["KeyMaterialDescription"] = material.description
         entries.append(entry)
     return {"Rotations": entries, **extra}
 

@@ -363,8 +363,8 @@ class KeyRegistry:
                 moments.append(key.deletion_date)
             if key.state == CREATING and key.ready_at is not None:
                 moments.append(key.ready_at)
-            if key.valid_to is not None and key.state != PENDING_DELETION:
-                moments.append(key.valid_to)
+            if key.state != PENDING_DELETION:
+                moments.extend(m.valid_to for m in key.expiring() if m.valid_to is not None)
             if key.rotation_enabled and key.next_rotation is not None and key.state == ENABLED:
                 moments.append(key.next_rotation)
         self._due = min(moments) if moments else None
@@ -387,11 +387,10 @@ class KeyRegistry:
                 has_material = key.current is not None and key.current.secret is not None
                 key.state = ENABLED if has_material else PENDING_IMPORT
                 key.ready_at = None
-            valid_to = key.valid_to
-            if valid_to is not None and valid_to <= now and key.current is not None:
-                # Imported material expired: KMS deletes it and the key waits for an import.
-                key.current.forget()
-                key.state = PENDING_IMPORT
+            for material in key.expiring():
+                if material.valid_to is not None and material.valid_to <= now:
+                    # Imported material expired: KMS deletes it and the key waits for an import.
+                    key.forget(material)
             if key.multi_region_set is not None and not key.is_primary:
                 # A replica rotates when its primary does, with the primary's material.
                 due = key.next_rotation
