@@ -23,6 +23,7 @@ from pytest_ssmkms.aws.clock import Clock
 from pytest_ssmkms.aws.errors import PluginUsageError
 from pytest_ssmkms.aws.trail import Trail
 from pytest_ssmkms.mock.principals import create_principal
+from pytest_ssmkms.mock.server import SsmKmsServer
 from pytest_ssmkms.mock.sessions import new_boto3_session
 from pytest_ssmkms.seeding.methods import SeedingMethods
 
@@ -95,6 +96,12 @@ class SsmKms(SeedingMethods):
         """A boto3 client for ``service`` in this mock's region (unless ``region_name`` is given)."""
         region = kwargs.pop("region_name", None)
         return self.session(region).client(service, **kwargs)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> SsmKmsServer:
+        """Serve this mock's AWS over HTTP (a free port unless ``port`` is given), for
+        subprocesses and other SDKs: ``with aws.serve() as server: ... server.env``. Its
+        state, trail, principals and clock are this handle's."""
+        return SsmKmsServer(self._world, host, port)
 
 
 class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it

@@ -10,6 +10,7 @@ import pytest
 from pytest_ssmkms import adapters
 from pytest_ssmkms.aws.errors import PluginUsageError
 from pytest_ssmkms.mock.handle import SsmKms, mock_ssm_kms
+from pytest_ssmkms.mock.server import SsmKmsServer
 from pytest_ssmkms.seeding.preseed import did_you_mean
 from pytest_ssmkms.plugin.markers import SEED_MARKERS, marker_call, seed_from_markers
 
@@ -207,3 +208,31 @@ def _ssm_kms_factory(request: pytest.FixtureRequest) -> Iterator[SsmKms]:
 ssm_kms = pytest.fixture(scope="function", name="ssm_kms")(_ssm_kms_factory)
 ssm_kms_module = pytest.fixture(scope="module", name="ssm_kms_module")(_ssm_kms_factory)
 ssm_kms_session = pytest.fixture(scope="session", name="ssm_kms_session")(_ssm_kms_factory)
+
+
+
+def _serve(handle: SsmKms) -> Iterator[SsmKmsServer]:
+    with handle.serve() as server:
+        yield server
+
+
+# The mock fixture is a parameter (not asked for inside) so that pytest sees it among the
+# test's fixtures: markers then seed that mock, and scope checks apply to it.
+@pytest.fixture(name="ssm_kms_server")
+def ssm_kms_server(ssm_kms: SsmKms) -> Iterator[SsmKmsServer]:
+    """The ``ssm_kms`` mock served over HTTP on 127.0.0.1 (docs/server.md): the same state,
+    trail, principals and clock, one AWS. ``.endpoint_url``, ``.env`` and
+    ``.env_for(principal)`` are for subprocesses and other SDKs; it stops with the test."""
+    yield from _serve(ssm_kms)
+
+
+@pytest.fixture(scope="module", name="ssm_kms_server_module")
+def ssm_kms_server_module(ssm_kms_module: SsmKms) -> Iterator[SsmKmsServer]:
+    """``ssm_kms_module`` served over HTTP, shared by the module's tests."""
+    yield from _serve(ssm_kms_module)
+
+
+@pytest.fixture(scope="session", name="ssm_kms_server_session")
+def ssm_kms_server_session(ssm_kms_session: SsmKms) -> Iterator[SsmKmsServer]:
+    """``ssm_kms_session`` served over HTTP, shared by the session (per xdist worker)."""
+    yield from _serve(ssm_kms_session)

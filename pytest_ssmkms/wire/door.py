@@ -67,6 +67,7 @@ class Response:
     body: bytes
     request_id: str
     content_type: str = JSON_1_1
+    error_code: str = ""  # the AWS error code of an error answer (x-amzn-ErrorType over HTTP)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -219,7 +220,7 @@ def is_query(name: str) -> bool:
 
 
 def error_response(error: AwsError, request_id: str) -> Response:
-    return Response(error.status, protocol.encode_error(error), request_id)
+    return Response(error.status, protocol.encode_error(error), request_id, error_code=error.code)
 
 
 # Region names seen valid (a few per test run; bounded all the same).
