@@ -221,6 +221,10 @@ class _Handler(BaseHTTPRequestHandler):
         """Malformed HTTP (http.server's own refusals): an AWS-shaped JSON error, and the
         connection closed, since what follows on it cannot be trusted."""
         self.close_connection = True
+        if getattr(self, "request_version", "") not in ("HTTP/1.0", "HTTP/1.1"):
+            # http.server answers an unreadable request line as HTTP/0.9 (no status line);
+            # clients of today read an HTTP/1.1 answer.
+            self.request_version = "HTTP/1.1"
         error = _HttpError(code, _HTTP_CODES.get(code, "BadRequest"), message or "Bad request.")
         try:
             self._send(door.error_response(error, new_request_id()))
