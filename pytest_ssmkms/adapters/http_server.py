@@ -64,8 +64,10 @@ class Server:
         port: int = 0,
         *,
         log: Log | None = None,
+        timeout: float = SOCKET_TIMEOUT,
     ) -> None:
         self.world = world
+        self.timeout = timeout
         # The session token the default credentials carry in .env: the Lambda extension's
         # token (AWS_SESSION_TOKEN), accepted as the default identity's own.
         self.session_token = "FwoGZXIvYXdzEPYTESTSSMKMS" + secrets.token_urlsafe(24)
@@ -192,6 +194,10 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "pytest-ssmkms"
     sys_version = ""
     server: _HttpServer
+
+    def setup(self) -> None:
+        self.timeout = self.server.owner.timeout  # type: ignore[misc]  # read by StreamRequestHandler.setup
+        super().setup()
 
     # -- what BaseHTTPRequestHandler calls -------------------------------------------------
 
@@ -394,9 +400,17 @@ _HTTP_CODES = {
 }
 
 
-def serve(world: World, host: str = "127.0.0.1", port: int = 0, *, log: Log | None = None) -> Server:
-    """Start serving ``world`` on ``host:port`` (0: a free port) in a background thread."""
-    return Server(world, host, port, log=log)
+def serve(
+    world: World,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    log: Log | None = None,
+    timeout: float = SOCKET_TIMEOUT,
+) -> Server:
+    """Start serving ``world`` on ``host:port`` (0: a free port) in a background thread;
+    ``timeout``: seconds a connection may stay silent before it is closed."""
+    return Server(world, host, port, log=log, timeout=timeout)
 
 
 def environment(server: Server, caller: Caller, access_key: str, secret: str) -> dict[str, str]:

@@ -27,9 +27,10 @@ class SsmKmsServer:
         port: int = 0,
         *,
         log: http_server.Log | None = None,
+        timeout: float = http_server.SOCKET_TIMEOUT,
     ) -> None:
         self._world = world
-        self._server = http_server.serve(world, host, port, log=log)
+        self._server = http_server.serve(world, host, port, log=log, timeout=timeout)
 
     @property
     def endpoint_url(self) -> str:

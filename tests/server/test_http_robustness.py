@@ -7,14 +7,22 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
-from pytest_ssmkms.adapters import http_server
 from pytest_ssmkms.aws.backend import Settings, World
 from pytest_ssmkms.mock.server import SsmKmsServer
 from pytest_ssmkms.wire.protocol import MAX_BODY_BYTES
 from tests.server.conftest import Served
+
+
+@pytest.fixture
+def quick() -> Iterator[Served]:
+    """A server that closes a connection silent for half a second."""
+    world = World(Settings())
+    with SsmKmsServer(world, timeout=0.5) as server:
+        yield Served(world, server)
 
 
 def exchange(served: Served, data: bytes, *, timeout: float = 10) -> bytes:
@@ -79,8 +87,8 @@ def test_chunked_body_is_refused(served: Served):
     b"POST / HTTP/1.1\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(200)) + b"\r\n",
     b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03" + b"\x00" * 40,  # a TLS hello
 ])
-def test_malformed_http_gets_a_json_error_or_a_close(served: Served, data: bytes, monkeypatch):
-    monkeypatch.setattr(http_server._Handler, "timeout", 1.0)  # the TLS hello has no line end
+def test_malformed_http_gets_a_json_error_or_a_close(quick: Served, data: bytes):
+    served = quick  # the TLS hello has no line end: answered by the timeout
     reply = exchange(served, data)
     if reply:
         status, _, body = status_and_body(reply)
@@ -89,8 +97,8 @@ def test_malformed_http_gets_a_json_error_or_a_close(served: Served, data: bytes
     still_answers(served)
 
 
-def test_slow_client_is_timed_out_and_others_are_served(served: Served, monkeypatch):
-    monkeypatch.setattr(http_server._Handler, "timeout", 0.5)
+def test_slow_client_is_timed_out_and_others_are_served(quick: Served):
+    served = quick
     slow = socket.create_connection(("127.0.0.1", served.server.port))
     slow.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab")  # 8 bytes never come
     still_answers(served)
