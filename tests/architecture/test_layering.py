@@ -25,6 +25,9 @@ ALLOWED = {
     "seeding": {"wire", "aws"},  # seeds are validated as requests are (wire.validation)
     "mock": {"adapters", "seeding", "wire", "aws"},
     "plugin": {"mock", "seeding", "adapters", "wire", "aws"},
+    # python -m pytest_ssmkms serve: the server as a command
+    "cli": {"mock", "seeding", "adapters", "wire", "aws"},
+    "__main__": {"cli"},
 }
 # Modules the in-memory AWS must never import: it runs without pytest and without a
 # client library's transport (adapters own those).
