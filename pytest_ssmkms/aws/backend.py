@@ -53,6 +53,9 @@ class World:
         self.identities: dict[str, Caller] = {}
         # The authorizer's cache of decisions that read no condition key (iam/authorizer.py).
         self.decisions: dict[tuple[Any, ...], Any] = {}
+        # World-wide state a service keeps beyond its backends (ssm: the values a test gave
+        # public parameters, which every account of a Region reads).
+        self.service_state: dict[str, Any] = {}
         self.default_caller = Caller(
             type="IAMUser",
             arn=f"arn:{self.partition}:iam::{settings.account_id}:user/{DEFAULT_USER_NAME}",

@@ -21,6 +21,7 @@ class Partition:
     region_regex: str
     regions: dict[str, str]  # code -> description ("US East (N. Virginia)")
     services: dict[str, Any]  # service -> its endpoints entry
+    hostname: str = "{service}.{region}.{dnsSuffix}"  # the partition's endpoint template
 
     def __hash__(self) -> int:
         return hash(self.id)
@@ -39,6 +40,7 @@ def partitions() -> tuple[Partition, ...]:
             region_regex=p.get("regionRegex", "^$"),
             regions={code: r.get("description", code) for code, r in p.get("regions", {}).items()},
             services=p.get("services", {}),
+            hostname=p.get("defaults", {}).get("hostname", "{service}.{region}.{dnsSuffix}"),
         )
         for p in data["partitions"]
     )

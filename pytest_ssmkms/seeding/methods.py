@@ -100,6 +100,18 @@ class SeedingMethods:
             arguments["type"] = "StringList"
         preseed.put_parameter(self._world, f"ssm_kms.put_parameter({name!r}, ...)", arguments)
 
+    def set_public_parameter(self, name: str, value: str, *, region: str | None = None) -> None:
+        """Give an AWS public parameter (``/aws/service/...``) another value for this mock:
+        the AMI id or Region data your code reads, as GetParameter(s) and GetParametersByPath
+        answer it in ``region`` (every Region when None). The name may also be new under a
+        namespace. Not recorded in the trail; raises PluginUsageError for a name outside
+        ``/aws/service/``."""
+        from pytest_ssmkms.seeding.ssm import set_public_parameter
+
+        set_public_parameter(
+            self._world, name, value, region, f"ssm_kms.set_public_parameter({name!r}, ...)"
+        )
+
     def set_key_state(
         self,
         key: str,

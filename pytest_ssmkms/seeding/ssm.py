@@ -112,3 +112,26 @@ def _check_types(
         isinstance(history, (list, tuple)) and all(isinstance(x, str) for x in history)
     ):
         raise PluginUsageError(f"{where}: history must be a list of earlier values (strings)")
+
+
+def set_public_parameter(world: Any, name: object, value: object, region: object, where: str) -> None:
+    """Give a public parameter (``/aws/service/...``) another value for this mock, in one
+    Region or (``region=None``) every Region; new names under a namespace are allowed."""
+    from pytest_ssmkms.aws.partitions import known_regions
+    from pytest_ssmkms.aws.ssm.names import check_name, is_public, key_of
+    from pytest_ssmkms.aws.ssm.public import set_override
+
+    if not isinstance(name, str) or not is_public(name.strip()) or not key_of(name.strip()).startswith("aws/service/"):
+        raise PluginUsageError(f"{where}: name must be a public parameter name under /aws/service/, got {name!r}")
+    try:
+        name = check_name(name)
+    except AwsError as error:
+        raise PluginUsageError(f"{where}: {name!r} is not a valid parameter name: {error.message}") from None
+    if len(key_of(name).split("/")) < 4:
+        raise PluginUsageError(f"{where}: {name!r} names a namespace, not a parameter (/aws/service/<namespace>/...)")
+    if not isinstance(value, str) or not 1 <= len(value) <= 4096:
+        raise PluginUsageError(f"{where}: value must be a string of 1 to 4096 characters, got {value!r}")
+    if region is not None and (not isinstance(region, str) or region not in known_regions()):
+        raise PluginUsageError(f"{where}: region must be a Region code botocore knows, got {region!r}")
+    with world.lock:
+        set_override(world, name, value, region, world.clock.now())

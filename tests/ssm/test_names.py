@@ -35,9 +35,15 @@ def test_aws_prefix_is_access_denied(ssm, name):
     assert message == f"No access to reserved parameter name: {name}."
 
 
-def test_aws_prefixed_reads_are_just_not_found(ssm):
-    # Public parameters live under /aws/; none are hosted here.
-    assert error_of(ssm.get_parameter, Name="/aws/service/x")[0] == "ParameterNotFound"
+def test_aws_prefixed_reads(ssm):
+    # Public parameters live under /aws/service/<namespace>/ (tests/ssm/test_public.py): a
+    # name in a published namespace that names nothing is not found; another namespace is
+    # refused as AWS refuses it; names elsewhere under /aws/ are not found.
+    assert error_of(ssm.get_parameter, Name="/aws/service/ecs/x")[0] == "ParameterNotFound"
+    assert error_of(ssm.get_parameter, Name="/aws/service/x")[0] == "AccessDeniedException"
+    assert error_of(ssm.get_parameter, Name="/aws/x")[0] == "ParameterNotFound"
+    # "AwsOwned" is reserved for writes only; it is an ordinary (missing) name to read.
+    assert error_of(ssm.get_parameter, Name="AwsOwned")[0] == "ParameterNotFound"
 
 
 def test_name_limit_counts_the_arn_prefix(ssm_kms):

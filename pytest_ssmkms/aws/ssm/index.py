@@ -66,6 +66,11 @@ class TreeIndex(Generic[T]):
             node = node.children.get(segment)
         return node
 
+    def get(self, segments: Segments) -> T | None:
+        """The item at exactly ``segments``, if any."""
+        node = self._node(segments)
+        return node.item if node is not None else None
+
     def walk(
         self, base: Segments, *, recursive: bool, after: Segments | None = None
     ) -> Iterator[tuple[Segments, T]]:

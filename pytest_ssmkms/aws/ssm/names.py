@@ -39,7 +39,8 @@ _SEGMENT = r"[a-zA-Z0-9_.\-]+"
 _NAME = re.compile(rf"(?:{_SEGMENT}|/{_SEGMENT}(?:/{_SEGMENT})*)")
 _PATH = re.compile(rf"/(?:{_SEGMENT}(?:/{_SEGMENT})*/?)?")
 _LABEL = re.compile(r"[a-zA-Z0-9_.\-]{1,100}")
-_ARN = re.compile(rf"arn:{ARN_PARTITIONS}:ssm:([a-z0-9-]+):(\d{{12}}):parameter/(.+)")
+# The account field is empty in the ARNs of AWS's public parameters (/aws/service/...).
+_ARN = re.compile(rf"arn:{ARN_PARTITIONS}:ssm:([a-z0-9-]+):(\d{{12}}|):parameter/(.+)")
 
 
 def key_of(name: str) -> str:
@@ -60,6 +61,12 @@ def arn_of(region: str, account_id: str, name: str) -> str:
     """The parameter's ARN: no doubled slash after ``parameter/``."""
     key = name[1:] if name.startswith("/") else name  # key_of(name), inline: every read
     return f"arn:{partition_id(region)}:ssm:{region}:{account_id}:parameter/{key}"
+
+
+def is_public(name: str) -> bool:
+    """Whether a name lies in AWS's own ``/aws/`` tree, where its public parameters live."""
+    key = name[1:] if name.startswith("/") else name
+    return key[:4] == "aws/"
 
 
 def _reserved(name: str, prefix: str) -> bool:
@@ -168,6 +175,9 @@ def parse_reference(text: str, region: str, account_id: str, *, arn: bool = True
             body = "/" + body
     name, colon, selector = body.partition(":")
     name = check_name(name)
+    if where[1] == "":
+        # An account-less ARN names a public parameter of its Region, and nothing else.
+        local = where[0] == region and is_public(name)
     if not colon:
         return Reference(name, None, None, local, *where)
     if not selector or ":" in selector:

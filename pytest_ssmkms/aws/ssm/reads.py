@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pytest_ssmkms.aws.context import CallContext
+from pytest_ssmkms.aws.ssm import public_reads
 from pytest_ssmkms.aws.ssm.common import store_of, tag_conditions, value_of
 from pytest_ssmkms.aws.ssm.errors import (
     InvalidNextToken,
@@ -21,6 +22,7 @@ from pytest_ssmkms.aws.ssm.names import (
     NAME_RULES,
     Reference,
     check_path,
+    is_public,
     parse_reference,
     path_arn,
     segments_of,
@@ -41,6 +43,8 @@ def _found(store: ParameterStore, reference: Reference) -> Parameter | None:
 def get_parameter(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     store: ParameterStore = ctx.backend.ssm
     reference = parse_reference(params["Name"], store.region, store.account_id)
+    if is_public(reference.name):
+        return {"Parameter": public_reads.get_one(ctx, reference, "ssm:GetParameter")}
     arn = reference.arn(store.region, store.account_id)
     found = store.find(reference.name) if reference.local else None
     ctx.authorize(
@@ -65,6 +69,9 @@ def get_parameters(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     # One name the caller may not read denies the whole call (AWS answers AccessDenied for the
     # request, not a partial result): authorize every name before reading any.
     for _, reference in wanted:
+        if is_public(reference.name):
+            ctx.authorize("ssm:GetParameters", public_reads.arn(ctx, reference))
+            continue
         ctx.authorize(
             "ssm:GetParameters",
             reference.arn(store.region, store.account_id),
@@ -72,6 +79,15 @@ def get_parameters(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         )
     results: list[dict[str, Any]] = []
     for text, reference in wanted:
+        if is_public(reference.name):
+            try:
+                # A name outside every public namespace refuses the whole call, as AWS does.
+                entry = public_reads.entry_of(ctx, reference)
+            except (ParameterNotFound, ParameterVersionNotFound):
+                invalid.append(text)
+                continue
+            results.append(public_reads.parameter_out(entry, store.region, reference.selector))
+            continue
         try:
             parameter, version = store.resolve(reference)
         except (ParameterNotFound, ParameterVersionNotFound):
@@ -111,6 +127,8 @@ def get_parameters_by_path(ctx: CallContext, params: dict[str, Any]) -> dict[str
     store = store_of(ctx)
     base = check_path(params["Path"])
     recursive = bool(params.get("Recursive", False))
+    if base[:1] == ("aws",):
+        return _public_by_path(ctx, params, base, recursive)
     ctx.authorize(
         "ssm:GetParametersByPath",
         path_arn(store.region, store.account_id, base),
@@ -140,6 +158,24 @@ def get_parameters_by_path(ctx: CallContext, params: dict[str, Any]) -> dict[str
     }
     if token:
         out["NextToken"] = token
+    return out
+
+
+def _public_by_path(
+    ctx: CallContext, params: dict[str, Any], base: Segments, recursive: bool
+) -> dict[str, Any]:
+    ctx.authorize(
+        "ssm:GetParametersByPath",
+        public_reads.public_arn(ctx.backend.region, "/" + "/".join(base)),
+        conditions={"ssm:Recursive": "true" if recursive else "false"},
+    )
+    filters = by_path_filters(params)
+    after = read_segments("GetParametersByPath", params.get("NextToken"))
+    limit = params.get("MaxResults", BY_PATH_DEFAULT_PAGE)
+    page, last = public_reads.by_path(ctx, base, recursive, filters, after, limit)
+    out: dict[str, Any] = {"Parameters": page}
+    if last is not None:
+        out["NextToken"] = make_token("GetParametersByPath", list(last))
     return out
 
 
@@ -208,6 +244,8 @@ def get_parameter_history(ctx: CallContext, params: dict[str, Any]) -> dict[str,
     reference = parse_reference(params["Name"], store.region, store.account_id)
     if reference.selector is not None:
         raise ValidationException(NAME_RULES)
+    if is_public(reference.name):
+        public_reads.refuse_history(ctx, reference)
     arn = reference.arn(store.region, store.account_id)
     found = _found(store, reference)
     ctx.authorize("ssm:GetParameterHistory", arn, conditions=tag_conditions(found))

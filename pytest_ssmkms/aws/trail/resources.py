@@ -133,6 +133,8 @@ def parameter_name_and_arn(text: str, region: str, account: str) -> tuple[str, s
         bare = tail.split(":", 1)[0]
         return ("/" + bare if "/" in bare else bare), head + sep + bare
     name = text.split(":", 1)[0]
+    if name.lstrip("/").startswith("aws/"):
+        account = ""  # AWS's public parameters belong to no account
     return name, f"arn:{partition_id(region)}:ssm:{region}:{account}:parameter/{name.lstrip('/')}"
 
 
