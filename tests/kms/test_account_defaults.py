@@ -108,7 +108,7 @@ def test_reserved_and_malformed_alias_names_create_nothing(kms):
         kms.create_alias(AliasName="alias/a:b", TargetKeyId=key_id)
     with pytest.raises(ClientError) as caught:
         kms.create_alias(AliasName="alias/ok", TargetKeyId="alias/aws/ssm")
-    assert error_of(caught) == ("NotFoundException", "Invalid keyId alias/aws/ssm")
+    assert error_of(caught) == ("NotFoundException", "Invalid keyId 'alias/aws/ssm'")
     assert kms.list_aliases()["Aliases"] == before
 
 

@@ -144,7 +144,7 @@ def test_create_grant_refuses_aliases(kms, key):
     kms.create_alias(AliasName="alias/g", TargetKeyId=key["KeyId"])
     with pytest.raises(ClientError) as caught:
         kms.create_grant(KeyId="alias/g", GranteePrincipal=GRANTEE, Operations=["Decrypt"])
-    assert caught.value.response["Error"] == {"Code": "NotFoundException", "Message": "Invalid keyId alias/g"}
+    assert caught.value.response["Error"] == {"Code": "NotFoundException", "Message": "Invalid keyId 'alias/g'"}
 
 
 def test_a_grant_lets_its_grantee_use_the_key_and_retire_it(ssm_kms, kms, key):

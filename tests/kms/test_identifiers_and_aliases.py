@@ -72,7 +72,7 @@ def test_key_id_only_operations_refuse_aliases(kms, key, form, operation, extra)
     method = getattr(kms, operation)
     with pytest.raises(ClientError) as caught:
         method(KeyId=identifier, **extra)
-    assert error_of(caught) == ("NotFoundException", f"Invalid keyId {identifier}")
+    assert error_of(caught) == ("NotFoundException", f"Invalid keyId '{identifier}'")
 
 
 def test_missing_key_id(kms):
@@ -91,7 +91,7 @@ def test_missing_key_id(kms):
 def test_malformed_key_id(kms):
     with pytest.raises(ClientError) as caught:
         kms.describe_key(KeyId="not-a-key")
-    assert error_of(caught) == ("NotFoundException", "Invalid keyId not-a-key")
+    assert error_of(caught) == ("NotFoundException", "Invalid keyId 'not-a-key'")
 
 
 def test_missing_alias(kms):
@@ -138,7 +138,7 @@ def test_create_alias_rules(kms, key):
     assert [a["AliasName"] for a in kms.list_aliases(KeyId=key["KeyId"])["Aliases"]] == ["alias/app"]
     with pytest.raises(ClientError) as caught:
         kms.create_alias(AliasName="alias/x", TargetKeyId="alias/app")
-    assert error_of(caught) == ("NotFoundException", "Invalid keyId alias/app")
+    assert error_of(caught) == ("NotFoundException", "Invalid keyId 'alias/app'")
     with pytest.raises(ClientError) as caught:
         kms.create_alias(AliasName="alias/bad name", TargetKeyId=key["KeyId"])
     assert error_of(caught)[0] == "ValidationException"

@@ -178,4 +178,4 @@ def test_rotation_operations_refuse_aliases(kms, key):
     kms.create_alias(AliasName="alias/r", TargetKeyId=key["KeyId"])
     with pytest.raises(ClientError) as caught:
         kms.enable_key_rotation(KeyId="alias/r")
-    assert caught.value.response["Error"] == {"Code": "NotFoundException", "Message": "Invalid keyId alias/r"}
+    assert caught.value.response["Error"] == {"Code": "NotFoundException", "Message": "Invalid keyId 'alias/r'"}

@@ -61,10 +61,10 @@ def _usable(ctx: CallContext, params: dict[str, Any], action: str, usage: str, o
 def _check_algorithm(key: Key, kind: str, algorithm: str) -> None:
     allowed = key.algorithms().get(kind, [])
     if algorithm not in allowed:
-        # Exact text not documented.
+        # Recorded against KMS for MAC algorithms (LocalStack's snapshot tests); the same text
+        # assumed for signing and encryption algorithms.
         raise InvalidKeyUsageException(
-            f"Algorithm {algorithm} is incompatible with key spec {key.key_spec}. "
-            f"Valid algorithms: {', '.join(allowed)}."
+            f"Algorithm {algorithm} is incompatible with key spec {key.key_spec}."
         )
 
 
@@ -183,9 +183,10 @@ def rsa_encrypt(key: Key, algorithm: str, plaintext: bytes) -> bytes:
     assert isinstance(private, rsa.RSAPrivateKey)
     limit = asymmetric.rsa_max_plaintext(private, algorithm)
     if len(plaintext) > limit:
-        # Documented limits per key size and algorithm; exact error text not documented.
+        # Recorded against KMS (LocalStack's snapshot tests), for each size and algorithm.
         raise ValidationException(
-            f"Plaintext is too long for {key.key_spec} with {algorithm}: at most {limit} bytes."
+            f"Algorithm {algorithm} and key spec {key.key_spec} cannot encrypt data larger than "
+            f"{limit} bytes."
         )
     return asymmetric.rsa_encrypt(private, algorithm, plaintext)
 

@@ -48,6 +48,9 @@ def _constraints(params: dict[str, Any]) -> dict[str, dict[str, str]] | None:
     }
     if given.get("SourceArn") is not None:
         raise ValidationException("pytest-ssmkms does not model the SourceArn grant constraint.")
+    if len(found) > 1:
+        # AWS's answer as quoted in terraform-provider-aws (internal/service/kms/grant.go).
+        raise ValidationException("More than one constraint supplied")
     return found or None
 
 
@@ -143,6 +146,9 @@ def list_grants(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     ctx.authorize("kms:ListGrants", key.arn, key=key)
     grants = key.grants
     if params.get("GrantId"):
+        # The model lists InvalidGrantIdException for ListGrants: a GrantId filter that can't be
+        # a grant id (assumed to be checked as RevokeGrant checks it).
+        _check_grant_id(params["GrantId"])
         grants = [g for g in grants if g.grant_id == params["GrantId"]]
     grantee = params.get("GranteePrincipal") or params.get("GranteeServicePrincipal")
     if grantee:
@@ -166,9 +172,15 @@ def list_retirable_grants(ctx: CallContext, params: dict[str, Any]) -> dict[str,
     return {"Grants": [g.entry() for g in page], **extra}
 
 
-def _grant_of(key: Key, grant_id: str) -> Grant:
+def _check_grant_id(grant_id: str) -> None:
+    """Grant ids are 64 hex digits; anything else is InvalidGrantIdException (the code is
+    modelled for RetireGrant, RevokeGrant and ListGrants; the text is assumed)."""
     if not _GRANT_ID.match(grant_id):
         raise InvalidGrantIdException(f"Invalid grant ID: {grant_id}")
+
+
+def _grant_of(key: Key, grant_id: str) -> Grant:
+    _check_grant_id(grant_id)
     for grant in key.grants:
         if grant.grant_id == grant_id:
             return grant

@@ -83,7 +83,7 @@ def create_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     ctx.authorize("kms:CreateKey", "*", conditions=conditions)
     check_key_shape(key_spec, key_usage, origin, ctx.region)
     _check_key_store(params, origin)
-    merged({}, tags)
+    merged({}, tags, creating=True)
     policy = params.get("Policy")
     if policy is not None:
         from pytest_ssmkms.aws.kms.ops_policy_tags import check_lockout

@@ -54,7 +54,7 @@ def replicate_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         # Documented: one replica per region (even one pending deletion). Text not documented.
         raise AlreadyExistsException(f"{target.key_arn(primary.key_id)} already exists.")
     tags = parse_tags(params.get("Tags") or [])
-    merged({}, tags)
+    merged({}, tags, creating=True)
     # kms:CreateKey (and kms:TagResource for Tags) in the replica's region, from IAM policies.
     conditions: dict[str, Any] = {
         "kms:KeySpec": primary.key_spec,

@@ -171,7 +171,7 @@ class KeyRegistry:
                 raise NotFoundException(f"Invalid arn {region}")
             if kind == "alias":
                 if not aliases:
-                    raise NotFoundException(f"Invalid keyId {identifier}")
+                    raise NotFoundException(f"Invalid keyId '{identifier}'")
                 if account != self.account_id:
                     # Aliases only work in their own account.
                     raise NotFoundException(f"Alias {identifier} is not found.")
@@ -184,7 +184,7 @@ class KeyRegistry:
             return self._by_id(rest)
         if identifier.startswith("alias/"):
             if not aliases:
-                raise NotFoundException(f"Invalid keyId {identifier}")
+                raise NotFoundException(f"Invalid keyId '{identifier}'")
             return self._by_alias(identifier, create_managed)
         return self._by_id(identifier)
 
@@ -216,7 +216,8 @@ class KeyRegistry:
 
     def _by_id(self, key_id: str) -> Key:
         if not KEY_ID.match(key_id):
-            raise NotFoundException(f"Invalid keyId {key_id}")
+            # Recorded against KMS (LocalStack's snapshot tests): the text in quotes.
+            raise NotFoundException(f"Invalid keyId '{key_id}'")
         found = self._keys.get(key_id)
         if found is None:
             raise NotFoundException(f"Key '{self.key_arn(key_id)}' does not exist")

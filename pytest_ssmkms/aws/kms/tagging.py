@@ -19,7 +19,7 @@ def parse_tags(tags: Iterable[Any]) -> dict[str, str]:
         key, value = tag["TagKey"], tag["TagValue"]
         check_tag(key, value)
         if key in out:
-            raise TagException(f"Duplicate tag keys: {key}")
+            raise TagException("Duplicate tag keys")  # recorded against KMS
         out[key] = value
     return out
 
@@ -30,13 +30,19 @@ def check_tag(key: Any, value: Any) -> None:
     if not isinstance(value, str) or len(value) > 256:
         raise TagException("Tag values must be 0 to 256 characters long.")
     if key.lower().startswith("aws:"):
-        # The aws: prefix is reserved for tags AWS adds itself.
-        raise TagException("Tags beginning with aws: are reserved.")
+        # The aws: prefix is reserved for tags AWS adds itself (text recorded against KMS, any
+        # case of the prefix).
+        raise TagException("Tags beginning with aws: are reserved")
 
 
-def merged(existing: Mapping[str, str], new: Mapping[str, str]) -> dict[str, str]:
+def merged(
+    existing: Mapping[str, str], new: Mapping[str, str], *, creating: bool = False
+) -> dict[str, str]:
     result = {**existing, **new}
+    if len(result) > MAX_TAGS and creating:
+        raise TagException("Too many tags")  # CreateKey's answer, recorded against KMS
     if len(result) > MAX_TAGS:
+        # TagResource: the model's LimitExceededException; the text is assumed.
         raise LimitExceededException(
             f"Too many tags: a KMS key can have at most {MAX_TAGS} tags."
         )
