@@ -1,6 +1,7 @@
 """The user docs run as written: every Python block with a test in it passes, the rest compile.
 
-Covers README.md and the docs pages written for users (recipes, troubleshooting, fidelity).
+Covers README.md and the docs pages written for users (recipes, troubleshooting, fidelity,
+permissions).
 A block that is a pytest test module (it defines ``test_...``) runs in a fresh pytester
 directory, with the plugin loaded from its entry point, exactly as a user would paste it.
 """
@@ -21,7 +22,10 @@ for _module in pkgutil.walk_packages(pytest_ssmkms.__path__, "pytest_ssmkms."):
     importlib.import_module(_module.name)
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["README.md", "docs/recipes.md", "docs/troubleshooting.md", "docs/fidelity.md", "docs/index.md"]
+PAGES = [
+    "README.md", "docs/recipes.md", "docs/troubleshooting.md", "docs/fidelity.md", "docs/index.md",
+    "docs/permissions.md",
+]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 # A file the next Python block needs: <!-- file: NAME --> right before a fenced block.
 FILE = re.compile(r"^<!-- file: (\S+) -->\n```\w*\n(.*?)^```", re.S | re.M)

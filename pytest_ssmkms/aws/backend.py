@@ -10,7 +10,7 @@ from typing import Any
 from pytest_ssmkms.aws import services
 from pytest_ssmkms.aws.clock import Clock
 from pytest_ssmkms.aws.context import CallContext, Caller, new_request_id
-from pytest_ssmkms.aws.errors import AwsError, UnknownOperationError
+from pytest_ssmkms.aws.errors import AwsError, ExpiredTokenException, UnknownOperationError
 from pytest_ssmkms.aws.partitions import partition_id
 from pytest_ssmkms.aws.services import Handler
 from pytest_ssmkms.aws.trail import CallRecord, Trail
@@ -49,8 +49,11 @@ class World:
         self.trail = Trail()
         self.lock = threading.RLock()
         self._backends: dict[tuple[str, str], Backend] = {}
-        # access key id -> the identity that signs with it (filled by principals).
+        # access key id -> the identity that signs with it (filled by principals and by
+        # STS's AssumeRole, whose sessions expire on the clock).
         self.identities: dict[str, Caller] = {}
+        # role ARN -> the IAM role that AssumeRole may turn into a session (aws/iam/roles.py).
+        self.roles: dict[str, Any] = {}
         # The authorizer's cache of decisions that read no condition key (iam/authorizer.py).
         self.decisions: dict[tuple[Any, ...], Any] = {}
         # World-wide state a service keeps beyond its backends (ssm: the values a test gave
@@ -76,10 +79,13 @@ class World:
         return found
 
     def caller_for(self, access_key_id: str | None) -> Caller:
-        """The identity behind an access key; unknown keys act as the account's administrator."""
+        """The identity behind an access key; unknown keys act as the account's administrator.
+        Raises ExpiredTokenException for temporary credentials past their expiration."""
         if access_key_id:
             known = self.identities.get(access_key_id)
             if known is not None:
+                if known.expires is not None and self.clock.now() >= known.expires:
+                    raise ExpiredTokenException()
                 return known
             if access_key_id != self.default_caller.access_key_id:
                 return _admin_with_key(self.default_caller, access_key_id)

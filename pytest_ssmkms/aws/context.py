@@ -44,6 +44,8 @@ class Caller:
     user_name: str
     # The iam.Principal carrying identity policies; None for the default administrator.
     principal: Any = None
+    # When temporary credentials stop working (a role session's Expiration); None: never.
+    expires: datetime | None = None
 
     @property
     def is_default_admin(self) -> bool:

@@ -9,10 +9,13 @@ the in-memory AWS registers them all.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pytest_ssmkms.aws.context import CallContext
+
+if TYPE_CHECKING:
+    from pytest_ssmkms.aws.errors import AwsError
 
 if TYPE_CHECKING:
     from pytest_ssmkms.aws.backend import Backend
@@ -31,6 +34,10 @@ class Service:
     # makes it (None: a service without state of its own).
     state_attribute: str | None = None
     make_state: Callable[[Backend], Any] | None = None
+    # How the service names errors shared by every service (raised by the core, the wire's
+    # validation or iam), when it names them otherwise: code -> (its code, HTTP status).
+    # STS says ValidationError and AccessDenied where JSON services say ...Exception.
+    error_codes: Mapping[str, tuple[str, int]] = field(default_factory=dict)
 
 
 _by_name: dict[str, Service] = {}
@@ -63,6 +70,16 @@ def names() -> frozenset[str]:
 def operation_table(name: str) -> Mapping[str, Handler]:
     """The operations of service ``name`` (KeyError for a service that is not answered)."""
     return _by_name[name].operations
+
+
+def error_code(service: str, error: AwsError) -> tuple[str, int]:
+    """The code and HTTP status ``service`` answers ``error`` with (its wire and its trail)."""
+    found = _by_name.get(service)
+    if found is not None and found.error_codes:
+        named = found.error_codes.get(error.code)
+        if named is not None:
+            return named
+    return error.code, error.status
 
 
 def state_factory(attribute: str) -> Callable[[Backend], Any] | None:

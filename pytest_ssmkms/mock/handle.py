@@ -21,6 +21,7 @@ from pytest_ssmkms.aws.backend import (
 )
 from pytest_ssmkms.aws.clock import Clock
 from pytest_ssmkms.aws.errors import PluginUsageError
+from pytest_ssmkms.aws.iam.roles import Role, create_role
 from pytest_ssmkms.aws.trail import Trail
 from pytest_ssmkms.mock.principals import create_principal
 from pytest_ssmkms.mock.server import SsmKmsServer
@@ -85,6 +86,21 @@ class SsmKms(SeedingMethods):
         """An IAM user (or role, ``kind="role"``) with identity policies; its ``.session()``
         signs calls with its own access key, and policies decide what those calls may do."""
         return create_principal(self._world, name, *policies, kind=kind)
+
+    def role(
+        self,
+        name: str,
+        *policies: Any,
+        trust: Any = None,
+        max_session_duration: int = 3600,
+    ) -> Role:
+        """An IAM role that ``sts.assume_role(RoleArn=role.arn, ...)`` turns into a session
+        acting with ``policies``. ``trust`` is its trust policy (a dict or JSON text); without
+        one the role trusts its account, so any caller whose identity policies allow
+        ``sts:AssumeRole`` on it may assume it. ``max_session_duration``: 3600 to 43200 s."""
+        return create_role(
+            self._world, name, *policies, trust=trust, max_session_duration=max_session_duration
+        )
 
     def session(self, region_name: str | None = None) -> Any:
         """A ``boto3.Session`` signed with the default test credentials."""

@@ -129,7 +129,7 @@ def _answer_query(world: World, request: Request, service: str) -> Response:
             raise query.InvalidAction(action, version)
     except AwsError as error:
         return wire.error(error, new_request_id())
-    return _answer_safely(world, request, service, action, _QueryWire(wire.namespace, form))
+    return _answer_safely(world, request, service, action, _QueryWire(service, wire.namespace, form))
 
 
 def _answer(
@@ -181,7 +181,8 @@ class _Wire:
 class _QueryWire(_Wire):
     """The query protocol (STS): the form is parsed once, when the Action is read."""
 
-    def __init__(self, namespace: str, form: dict[str, str] | None = None) -> None:
+    def __init__(self, service: str, namespace: str, form: dict[str, str] | None = None) -> None:
+        self.service = service
         self.namespace = namespace
         self.form = form or {}
 
@@ -194,7 +195,8 @@ class _QueryWire(_Wire):
         return Response(200, body, request_id, query.CONTENT_TYPE)
 
     def error(self, error: AwsError, request_id: str) -> Response:
-        status, body = query.encode_error(error, request_id, self.namespace)
+        code, status = services.error_code(self.service, error)
+        status, body = query.encode_error(error, request_id, self.namespace, code, status)
         return Response(status, body, request_id, query.CONTENT_TYPE)
 
 
@@ -202,7 +204,7 @@ _JSON = _Wire()
 
 
 def _query_wire(service: str) -> _QueryWire:
-    return _QueryWire(str(service_model(service).metadata.get("xmlNamespace", "")))
+    return _QueryWire(service, str(service_model(service).metadata.get("xmlNamespace", "")))
 
 
 # Registered service name -> its botocore model's protocol ("json", "query"), read once.

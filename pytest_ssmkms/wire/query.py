@@ -270,25 +270,13 @@ def _text(kind: str, value: Any) -> str:
     return str(value)
 
 
-# Errors of the core and the wire (shared by every service) as the query family names them:
-# JSON services say ValidationException and AccessDeniedException, STS ValidationError and
-# AccessDenied (public transcripts of STS answers quote these codes and a 403 for denials).
-_QUERY_CODES: dict[str, tuple[str, int]] = {
-    "ValidationException": ("ValidationError", 400),
-    "AccessDeniedException": ("AccessDenied", 403),
-    "ExpiredTokenException": ("ExpiredToken", 403),
-    "SerializationException": ("MalformedQueryString", 400),
-}
-
-
-def error_code(error: AwsError) -> tuple[str, int]:
-    """The code and HTTP status ``error`` has in a query answer."""
-    return _QUERY_CODES.get(error.code, (error.code, error.status))
-
-
-def encode_error(error: AwsError, request_id: str, namespace: str) -> tuple[int, bytes]:
-    """The status and ``<ErrorResponse>`` body of ``error``."""
-    code, status = error_code(error)
+def encode_error(
+    error: AwsError, request_id: str, namespace: str, code: str | None = None, status: int | None = None
+) -> tuple[int, bytes]:
+    """The status and ``<ErrorResponse>`` body of ``error`` (``code`` and ``status``: what the
+    service calls it, when it names it otherwise, see ``services.error_code``)."""
+    code = code or error.code
+    status = status or error.status
     kind = "Sender" if status < 500 else "Receiver"
     message = f"<Message>{escape(error.message)}</Message>" if error.message else ""
     body = (

@@ -11,6 +11,7 @@ from botocore.awsrequest import prepare_request_dict
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 
+from pytest_ssmkms.aws import services
 from pytest_ssmkms.aws.errors import AccessDeniedException, ValidationException
 from pytest_ssmkms.wire import query
 
@@ -87,9 +88,11 @@ def test_text_xml_cannot_hold_is_replaced_not_sent() -> None:
         (AccessDeniedException("User: x is not authorized"), "AccessDenied", 403),
     ],
 )
-def test_shared_errors_take_the_query_familys_codes(error: object, code: str, status: int) -> None:
+def test_shared_errors_take_stss_codes(error: object, code: str, status: int) -> None:
     assert isinstance(error, (ValidationException, AccessDeniedException))
-    got_status, body = query.encode_error(error, "rid", NAMESPACE)
+    assert services.error_code("sts", error) == (code, status)
+    assert services.error_code("ssm", error) == (error.code, error.status)
+    got_status, body = query.encode_error(error, "rid", NAMESPACE, *services.error_code("sts", error))
     assert got_status == status
     parsed = create_parser("query").parse({"status_code": status, "headers": {}, "body": body}, None)
     assert parsed["Error"]["Code"] == code and parsed["Error"]["Message"] == error.message

@@ -111,6 +111,8 @@ def decide(
         decision = _authorize_key(ctx, request, keys, key_policy)
     else:
         decision = _authorize_identity(ctx, request, keys)
+    if decision["effect"] == "Allow":
+        decision = _session_gate(ctx, request, keys, decision)
     ctx.notes["decision"] = decision
     if decision["effect"] != "Allow":
         raise AccessDeniedException(decision["reason"])
@@ -118,6 +120,83 @@ def decide(
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
         cache[cache_key] = (key_policy, principal, policies, dict(decision))
+    return decision
+
+
+SESSION = "session policy"
+
+
+def _session_gate(
+    ctx: CallContext, auth: AuthorizationRequest, keys: RequestKeys, decision: dict[str, Any]
+) -> dict[str, Any]:
+    """A role session made with a session policy (AssumeRole's ``Policy``) may do only what
+    both its role's policies and the session policy allow; a deny in the session policy wins.
+
+    AWS lets a resource-based policy that names the session's own ARN bypass the session
+    policy; here the session policy limits every allow (a simplification: such policies are
+    rare, and the limit errs on the side of refusing)."""
+    session_policy = getattr(ctx.caller.principal, "session_policy", None)
+    if not isinstance(session_policy, Policy):
+        return decision
+    outcome = evaluate_identity((session_policy,), Request(auth.action, auth.resource, keys))
+    if outcome.deny is not None:
+        return _decision("Deny", SESSION, outcome.deny, _denied(ctx, auth, explicit=SESSION))
+    if outcome.allow is None:
+        return _decision("ImplicitDeny", SESSION, None, _denied(ctx, auth, missing=SESSION))
+    return decision
+
+
+def authorize_trust(
+    ctx: CallContext, action: str, role_arn: str, trust: Policy | None, conditions: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Raise AccessDeniedException unless the caller may ``action`` (``sts:AssumeRole``,
+    ``sts:TagSession``, ...) the role ``role_arn`` whose trust policy is ``trust`` (None: no
+    such role, which AWS answers exactly as a refusal).
+
+    Trust policies are evaluated like key policies (the IAM guide: "Role trust policies and
+    KMS key policies are exceptions ... they must explicitly allow access for principals"): a
+    statement naming the caller is enough in its own account; one naming the account needs
+    an identity policy that allows too; across accounts both must allow. The text is STS's,
+    without a reason (public transcripts of AssumeRole refusals, 2017-2025)."""
+    from pytest_ssmkms.aws.context import AuthorizationRequest
+
+    if ctx.trusted:
+        return None
+    refused = f"User: {ctx.caller.arn} is not authorized to perform: {action} on resource: {role_arn}"
+    if trust is None:
+        ctx.notes["decision"] = _decision("ImplicitDeny", RESOURCE, None, "no such role")
+        raise AccessDeniedException(refused)
+    if not ctx.backend.world.settings.enforce_permissions:
+        return None
+    auth = AuthorizationRequest(action, role_arn, conditions)
+    keys = RequestKeys(ctx, auth)
+    request = Request(action, role_arn, keys)
+    on_role = evaluate_resource(trust, request, principal_ref(ctx.caller))
+    identity = _identity(ctx, request)
+    role_account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else ctx.backend.account_id
+    if on_role.deny is not None:
+        decision = _decision("Deny", "trust policy", on_role.deny, refused)
+    elif identity.deny is not None:
+        decision = _decision("Deny", IDENTITY, identity.deny, refused)
+    elif on_role.allow is not None and ctx.caller.account_id == role_account:
+        decision = _decision("Allow", "trust policy", on_role.allow, "allowed by the role's trust policy")
+    elif (on_role.allow or on_role.account_allow) is not None and identity.allow is not None:
+        decision = _decision(
+            "Allow", IDENTITY, identity.allow,
+            "the role's trust policy trusts the account, and an identity-based policy allows",
+            on_role.allow or on_role.account_allow,
+        )
+    elif on_role.allow is None and on_role.account_allow is None:
+        decision = _decision("ImplicitDeny", "trust policy", None, refused)
+    else:
+        decision = _decision("ImplicitDeny", IDENTITY, None, refused)
+    if decision["effect"] == "Allow":
+        decision = _session_gate(ctx, auth, keys, decision)
+        if decision["effect"] != "Allow":
+            decision["reason"] = refused
+    ctx.notes["decision"] = decision
+    if decision["effect"] != "Allow":
+        raise AccessDeniedException(refused)
     return decision
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 Keys = dict[str, Any]
 _EC = "kms:encryptioncontext:"
 _RESOURCE_TAG = "aws:resourcetag/"
+_PRINCIPAL_TAG = "aws:principaltag/"
 
 
 def principal_arn(caller: Caller) -> str:
@@ -186,6 +187,12 @@ class RequestKeys(Mapping[str, Any]):
         how = DERIVED.get(name)
         if how is not None:
             return how(self._ctx, self._auth)
+        if name.startswith(_PRINCIPAL_TAG):
+            # A role session's tags (AssumeRole's Tags); tag keys compare case-insensitively.
+            for tag, value in _tags(getattr(self._ctx.caller.principal, "tags", None)).items():
+                if tag.lower() == name[len(_PRINCIPAL_TAG) :]:
+                    return value
+            return None
         if name.startswith(_RESOURCE_TAG) and self._auth.key is not None and _is_kms(self._auth):
             for tag, value in _tags(getattr(self._auth.key, "tags", None)).items():
                 if tag.lower() == name[len(_RESOURCE_TAG) :]:

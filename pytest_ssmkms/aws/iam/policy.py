@@ -98,8 +98,12 @@ def load_document(document: Any) -> dict[str, Any]:
     return copy.deepcopy(document)
 
 
-def parse_policy(document: Any, *, resource_policy: bool, name: str = "policy") -> Policy:
-    """Check ``document`` against the IAM policy grammar and compile it."""
+def parse_policy(
+    document: Any, *, resource_policy: bool, name: str = "policy", trust: bool = False
+) -> Policy:
+    """Check ``document`` against the IAM policy grammar and compile it. ``trust``: a role's
+    trust policy (resource-based, and without a Resource element: the role is the resource)."""
+    resource_policy = resource_policy or trust
     data = load_document(document)
     unknown = sorted(set(data) - _DOCUMENT_ELEMENTS)
     if unknown:
@@ -116,7 +120,7 @@ def parse_policy(document: Any, *, resource_policy: bool, name: str = "policy") 
     statements = []
     sids: set[str] = set()
     for index, item in enumerate(raws):
-        statement = _statement(item, index, version == "2012-10-17", resource_policy)
+        statement = _statement(item, index, version == "2012-10-17", resource_policy, trust)
         if statement.sid:
             if statement.sid in sids:
                 raise PolicyError(f"Statement IDs (SID) in a single policy must be unique: {statement.sid!r}")
@@ -143,7 +147,9 @@ def _where(index: int, item: dict[str, Any]) -> str:
     return f"statement {index + 1}" + (f" ({sid})" if isinstance(sid, str) and sid else "")
 
 
-def _statement(item: Any, index: int, variables: bool, resource_policy: bool) -> Statement:
+def _statement(
+    item: Any, index: int, variables: bool, resource_policy: bool, trust: bool = False
+) -> Statement:
     if not isinstance(item, dict):
         raise PolicyError(f"statement {index + 1} must be a JSON object, got {type(item).__name__}")
     where = _where(index, item)
@@ -163,16 +169,25 @@ def _statement(item: Any, index: int, variables: bool, resource_policy: bool) ->
                 f"{where}: invalid action {action!r} (expected \"service:Operation\", wildcards allowed, "
                 "or \"*\"; Actions/Condition can contain only one colon)"
             )
-    if "Resource" not in item and "NotResource" not in item:
+    if trust:
+        # IAM refuses a trust policy naming resources with "Has prohibited field Resource".
+        for element in ("Resource", "NotResource"):
+            if element in item:
+                raise PolicyError(f"{where}: Has prohibited field {element} (a trust policy's resource is its role)")
+        resources: tuple[str, ...] = ("*",)
+        not_resource = False
+    elif "Resource" not in item and "NotResource" not in item:
         # Unverified for key policies: IAM's grammar requires it, and real key policies carry it.
         raise PolicyError(f"{where}: Policy statement must contain resources (Resource or NotResource)")
-    resources, not_resource = _one_of(item, "Resource", "NotResource", where)
+    else:
+        resources, not_resource = _one_of(item, "Resource", "NotResource", where)
     principals: Principals | None = None
     not_principal = False
     has_principal = "Principal" in item or "NotPrincipal" in item
     if resource_policy:
         if not has_principal:
-            raise PolicyError(f"{where}: a key policy statement must name a Principal or NotPrincipal")
+            kind = "trust" if trust else "key"
+            raise PolicyError(f"{where}: a {kind} policy statement must name a Principal or NotPrincipal")
         if "Principal" in item and "NotPrincipal" in item:
             raise PolicyError(f"{where}: use either Principal or NotPrincipal, not both")
         not_principal = "NotPrincipal" in item

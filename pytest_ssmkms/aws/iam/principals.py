@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 KINDS = ("user", "role")
 SESSION_NAME = "pytest-ssmkms"  # the role session name a role principal's calls carry
-_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+NAME_PATTERN = re.compile(r"^[\w+=,.@-]{1,64}$")
 
 
 class Principal:
@@ -80,10 +80,10 @@ class Principal:
 
     def attach_policy(self, policy: Any) -> None:
         """Add an identity policy (a dict or JSON string); it applies from the next call."""
-        self.policies = (*self.policies, _parse(policy, self.name, len(self.policies) + 1))
+        self.policies = (*self.policies, parse_identity_policy(policy, self.name, len(self.policies) + 1))
 
 
-def _parse(document: Any, name: str, number: int) -> Policy:
+def parse_identity_policy(document: Any, name: str, number: int) -> Policy:
     if isinstance(document, (list, tuple)):
         raise PluginUsageError(
             f"policy {number} of principal {name!r} is a list: pass each policy as its own "
@@ -105,11 +105,11 @@ def create_principal(
     ``cls`` is the Principal class to make (the mock's adds boto3 sessions)."""
     if kind not in KINDS:
         raise PluginUsageError(f"principal kind must be 'user' or 'role', got {kind!r}")
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
         raise PluginUsageError(
             f"principal name must be 1-64 letters, digits or +=,.@_- (an IAM {kind} name), got {name!r}"
         )
-    parsed = tuple(_parse(policy, name, number) for number, policy in enumerate(policies, 1))
+    parsed = tuple(parse_identity_policy(policy, name, number) for number, policy in enumerate(policies, 1))
     with world.lock:
         wanted = f":{kind}/{name}"
         for caller in world.identities.values():

@@ -7,4 +7,12 @@ from pytest_ssmkms.aws import services
 from pytest_ssmkms.aws.sts.handlers import OPERATIONS
 
 # No X-Amz-Target prefix: query requests name their operation in the body (Action=...).
-services.register(services.Service("sts", "", OPERATIONS))
+# STS names the errors every service shares as the query family does (public transcripts of
+# STS answers: ValidationError, AccessDenied with a 403, ExpiredToken with a 403).
+ERROR_CODES = {
+    "ValidationException": ("ValidationError", 400),
+    "AccessDeniedException": ("AccessDenied", 403),
+    "ExpiredTokenException": ("ExpiredToken", 403),
+}
+
+services.register(services.Service("sts", "", OPERATIONS, error_codes=ERROR_CODES))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 import os
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -44,8 +45,18 @@ _READ_ONLY_OPERATIONS = frozenset(
 _DEFAULT_ALGORITHM_OPERATIONS = frozenset({"Encrypt", "Decrypt"})
 
 
+# STS's AssumeRole changes nothing either, yet its records carry the credentials it issued
+# (without the secret key) and the assumed-role user. readOnly true is our reading of recent
+# STS records (not verified against a record of our own).
+_READS_WITH_ELEMENTS = frozenset({"AssumeRole"})
+
+
 def is_read_only(operation: str) -> bool:
-    return operation in _READ_ONLY_OPERATIONS or operation.startswith(_READ_PREFIXES)
+    return (
+        operation in _READ_ONLY_OPERATIONS
+        or operation.startswith(_READ_PREFIXES)
+        or operation in _READS_WITH_ELEMENTS
+    )
 
 
 def event_source(service: str) -> str:
@@ -71,11 +82,12 @@ def build_event(record: CallRecord, resources: list[Resource]) -> dict[str, Any]
         "userAgent": ctx.user_agent,
     }
     if record.error is not None:
-        event["errorCode"] = record.error.code
+        event["errorCode"] = record.error_code
         if record.error.message:
             event["errorMessage"] = record.error.message
     event["requestParameters"] = request_parameters(record)
-    elements = None if read_only or record.error is not None else response_elements(record)
+    recorded = not read_only or record.operation in _READS_WITH_ELEMENTS
+    elements = response_elements(record) if recorded and record.error is None else None
     if elements is not None or (not read_only and record.error is None):
         elements = _kms_write_elements(record, elements, resources)
     event["responseElements"] = elements
@@ -143,10 +155,26 @@ def user_identity(caller: Caller, invoked_by: str | None) -> dict[str, Any]:
     if caller.type == "IAMUser":
         identity["userName"] = caller.user_name
     elif caller.type == "AssumedRole":
-        identity["sessionContext"] = {"sessionIssuer": _session_issuer(caller)}
+        identity["sessionContext"] = _session_context(caller)
     if invoked_by:
         identity["invokedBy"] = invoked_by
     return identity
+
+
+def _session_context(caller: Caller) -> dict[str, Any]:
+    context: dict[str, Any] = {"sessionIssuer": _session_issuer(caller)}
+    issued = getattr(caller.principal, "issued", None)
+    if isinstance(issued, datetime):
+        # A session from AssumeRole: CloudTrail adds when it was made (and that no MFA was).
+        context["webIdFederationData"] = {}
+        context["attributes"] = {
+            "creationDate": issued.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "mfaAuthenticated": "false",
+        }
+    source = getattr(caller.principal, "source_identity", None)
+    if isinstance(source, str):
+        context["sourceIdentity"] = source
+    return context
 
 
 def _session_issuer(caller: Caller) -> dict[str, Any]:

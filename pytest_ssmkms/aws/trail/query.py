@@ -133,7 +133,7 @@ def summary(record: CallRecord) -> str:
         parts.append(f"(invoked by {record.ctx.invoked_by})")
     if record.ctx.caller.principal is not None:
         parts.append(f"as {record.ctx.caller.user_name}")  # a role by its name, not its session
-    outcome = record.error.code if record.error is not None else "OK"
+    outcome = record.error_code or "OK"
     return " ".join(parts) + f" -> {outcome}"
 
 

@@ -82,10 +82,15 @@ class CallRecord:
 
     @property
     def error_code(self) -> str | None:
-        return self.error.code if self.error is not None else None
+        """The code the service answered (STS names some shared errors its own way)."""
+        if self.error is None:
+            return None
+        from pytest_ssmkms.aws.services import error_code
+
+        return error_code(self.service, self.error)[0]
 
     def __repr__(self) -> str:
         # Never params or result: they hold plaintexts and parameter values.
-        outcome = self.error.code if self.error is not None else "OK"
+        outcome = self.error_code or "OK"
         via = f" invokedBy={self.ctx.invoked_by}" if self.ctx.invoked_by else ""
         return f"<CallRecord {self.service} {self.operation} {outcome}{via}>"

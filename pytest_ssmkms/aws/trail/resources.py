@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 KEY_TYPE = "AWS::KMS::Key"
 ALIAS_TYPE = "AWS::KMS::Alias"
 PARAMETER_TYPE = "AWS::SSM::Parameter"
+ROLE_TYPE = "AWS::IAM::Role"
 
 _KMS_KEY_PARAMS = ("KeyId", "TargetKeyId", "SourceKeyId", "DestinationKeyId")
 _KMS_KEY_RESULTS = ("SourceKeyId", "KeyId")
@@ -42,6 +43,12 @@ def resources_of(record: CallRecord) -> tuple[list[Resource], frozenset[str]]:
         return _kms_resources(record)
     if record.service == "ssm":
         return _ssm_resources(record), frozenset()
+    if record.service == "sts" and record.operation == "AssumeRole":
+        # AssumeRole records list the role (AWS::IAM::Role), as real records show.
+        arn = record.params.get("RoleArn")
+        if isinstance(arn, str) and arn.count(":") >= 5:
+            account = arn.split(":")[4]
+            return [Resource(arn, ROLE_TYPE, account, arn, frozenset({arn}))], frozenset()
     return [], frozenset()
 
 
