@@ -64,3 +64,51 @@ def test_a_policy_variable_scan_is_linear(ssm_kms):
         ssm = ssm_kms.principal("spaces", policy).client("ssm", config=UNVALIDATED)
         ssm.put_parameter(Name="/spaces", Value="v", Type="String")
     assert ssm.get_parameter(Name="/spaces")["Parameter"]["Value"] == "v"
+
+
+# Python's re (and Java's engine, which AWS uses) takes exponential time on each of these.
+CATASTROPHIC_PATTERNS = [r"^(a+)+$", r"^(a|a)*$", r"^(a|aa)+$", r"^(\w+\s?)*$"]
+
+
+@pytest.mark.parametrize("pattern", CATASTROPHIC_PATTERNS)
+def test_a_catastrophic_allowed_pattern_is_decided_at_once(ssm_kms, pattern):
+    ssm = ssm_kms.client("ssm")
+    with time_bound(30):
+        with pytest.raises(ClientError) as caught:
+            ssm.put_parameter(Name="/p", Value="a" * 4000 + "!", Type="String", AllowedPattern=pattern)
+        assert error_code(caught.value) == "ParameterPatternMismatchException"
+        ssm.put_parameter(Name="/p", Value="a" * 4000, Type="String", AllowedPattern=pattern)
+        with pytest.raises(ClientError) as caught:  # the stored pattern checks the next value
+            ssm.put_parameter(Name="/p", Value="a" * 8000 + "!", Tier="Advanced", Overwrite=True)
+        assert error_code(caught.value) == "ParameterPatternMismatchException"
+    assert ssm.get_parameter(Name="/p")["Parameter"]["Version"] == 1
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "(" * 101 + "a" + ")" * 101,  # nested deeper than the matcher compiles
+        "(?:" * 200 + ")" * 200,  # 1,000 characters, within the model's 1,024
+        "(?:a{1000}){1000}",  # unrolls to a million instructions
+        "a{4294967296}",  # past Python's repeat limit
+        "[a-z]{20001}",
+    ],
+    ids=["depth-101", "depth-200", "a1000x1000", "repeat-2**32", "class-20001"],
+)
+def test_a_pattern_that_cannot_compile_here_is_invalid(ssm_kms, pattern):
+    ssm = ssm_kms.client("ssm")
+    with time_bound(30), pytest.raises(ClientError) as caught:
+        ssm.put_parameter(Name="/p", Value="a", Type="String", AllowedPattern=pattern)
+    assert error_code(caught.value) == "InvalidAllowedPatternException"
+    assert ssm.describe_parameters()["Parameters"] == []
+
+
+def test_a_backreference_that_backtracks_without_end_is_bounded(ssm_kms):
+    # With a backreference the matcher cannot remember where it has been; a step budget
+    # bounds the match and the call is refused (AWS's answer here is not known).
+    ssm = ssm_kms.client("ssm")
+    with time_bound(30), pytest.raises(ClientError) as caught:
+        ssm.put_parameter(Name="/p", Value="a" * 40 + "!", Type="String", AllowedPattern=r"(a)\1*b|(a+)+$")
+    assert error_code(caught.value) == "ValidationException"
+    assert "AllowedPattern" in caught.value.response["Error"]["Message"]
+    assert ssm.describe_parameters()["Parameters"] == []

@@ -7,11 +7,10 @@ the world lock is held for the whole call.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from pytest_ssmkms.aws.ssm import datatypes
+from pytest_ssmkms.aws.ssm import allowed_pattern, datatypes
 from pytest_ssmkms.aws.ssm.errors import (
     InvalidAllowedPatternException,
     ParameterAlreadyExists,
@@ -174,12 +173,20 @@ def _key_id(params: dict[str, Any], previous: Version | None, type_: str) -> str
 def _check_pattern(pattern: str | None, value: str) -> None:
     if not pattern:
         return
+    # Java's matches(): the whole value must match; decided in bounded time (see
+    # allowed_pattern for what AWS does and what the bound answers).
     try:
-        compiled = re.compile(pattern)
-    except re.error:
+        matched = allowed_pattern.matches(pattern, value)
+    except allowed_pattern.PatternError:
         raise InvalidAllowedPatternException() from None
-    # Java's matches(): the whole value must match.
-    if not compiled.fullmatch(value):
+    except allowed_pattern.MatchTooCostly:
+        # Not verified: AWS's answer (Java's backtracking engine may run for minutes here).
+        raise ValidationException(
+            "The value could not be checked against the AllowedPattern within "
+            f"{allowed_pattern.MAX_STEPS:,} matching steps (pytest-ssmkms's bound for patterns "
+            "that backtrack without end). Simplify the AllowedPattern."
+        ) from None
+    if not matched:
         raise ParameterPatternMismatchException(pattern)
 
 
