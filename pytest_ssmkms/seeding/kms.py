@@ -10,6 +10,7 @@ import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from pytest_ssmkms.aws.strict import shift
 from pytest_ssmkms.aws.errors import AwsError, PluginUsageError
 from pytest_ssmkms.aws.kms.keys import (
     DISABLED,
@@ -103,7 +104,7 @@ def seed_key(
             )
         key.rotation_enabled = True
         key.rotation_period_days = period
-        key.next_rotation = key.created + timedelta(days=period)
+        key.next_rotation = shift(key.created, timedelta(days=period))
     if origin == "EXTERNAL" and state != PENDING_IMPORT:
         _import_random_material(kms, key)
     if state != key.state:
@@ -189,7 +190,7 @@ def set_key_state(
             key.state_before_deletion = key.state
         key.state = PENDING_DELETION
         key.pending_window_days = pending_window_days
-        key.deletion_date = kms.now() + timedelta(days=pending_window_days)
+        key.deletion_date = shift(kms.now(), timedelta(days=pending_window_days))
     else:
         key.deletion_date = None
         key.pending_window_days = None

@@ -20,6 +20,7 @@ from typing import Any
 
 from botocore.model import OperationModel, Shape
 
+from pytest_ssmkms.aws.strict import iso_time
 from pytest_ssmkms.aws.jsondoc import nested_deeper_than
 from pytest_ssmkms.aws.errors import AwsError, SerializationException
 
@@ -255,11 +256,11 @@ def _decode_timestamp(value: Any, path: str) -> datetime:
         except (OverflowError, OSError, ValueError):
             raise SerializationException(f"Member {path} is not a valid timestamp.") from None
     if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise SerializationException(f"Member {path} is not a valid timestamp.") from None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        # ASCII only, in UTC: a time whose zone puts it before year 1 or after 9999 is none.
+        parsed = iso_time(value)
+        if parsed is None:
+            raise SerializationException(f"Member {path} is not a valid timestamp.")
+        return parsed
     raise _type_error(path, "timestamp", value)
 
 
@@ -283,12 +284,15 @@ def _encode_value(value: Any) -> Any:
             # Whole milliseconds (every time the backend clock gives): the same float as
             # round(value.timestamp(), 3), from exact integer arithmetic, at half the cost.
             return ((value - _EPOCH) // _MILLISECOND) / 1000
-        return round(value.timestamp(), 3)
+        # Held at 9999-12-31T23:59:59.999, which clients can still read (a deadline held at
+        # the last instant, aws/strict.py, would round to the year 10000).
+        return min(round(value.timestamp(), 3), _LAST_MILLISECOND)
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MILLISECOND = timedelta(milliseconds=1)
+_LAST_MILLISECOND = 253402300799.999  # 9999-12-31T23:59:59.999Z
 
 
 # json.dumps(result, default=_encode_value, separators=(",", ":")) builds a JSONEncoder and

@@ -10,8 +10,9 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
+from pytest_ssmkms.aws.strict import decimal_number, epoch_time, is_digits, iso_time, whole_number
 from pytest_ssmkms.aws.iam.patterns import Lookup, arn_match, glob_match, has_variables, substitute
 
 Compare = Callable[[str, str, "Lookup | None"], bool]
@@ -29,22 +30,16 @@ def normalize_key(name: str) -> str:
 
 
 def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
+    return decimal_number(text)
 
 
 def parse_date(text: str) -> datetime | None:
     """ISO 8601 (with or without time and zone) or epoch seconds, as IAM accepts them."""
     text = text.strip()
-    if text.isdigit():
-        return datetime.fromtimestamp(int(text), tz=timezone.utc)
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if is_digits(text):
+        seconds = whole_number(text)
+        return epoch_time(seconds) if seconds is not None else None
+    return iso_time(text)
 
 
 def _string_equals(request: str, policy: str, lookup: Lookup | None) -> bool:

@@ -7,6 +7,7 @@ import binascii
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
+from pytest_ssmkms.aws.strict import is_digits
 from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.errors import AccessDeniedException, ValidationException
 from pytest_ssmkms.aws.kms.errors import (
@@ -79,7 +80,7 @@ def _issued_elsewhere(ctx: CallContext, token: str) -> bool:
     # Tokens are opaque; ours start with the issuing key's account so that a token issued for
     # another account's key (cross-account grants) is recognised too.
     account = token.split(".", 1)[0]
-    if not account.isdigit() or account == ctx.backend.account_id:
+    if not is_digits(account) or account == ctx.backend.account_id:
         return False
     other: KeyRegistry = ctx.backend.world.backend(account, ctx.region).kms
     return token in other.grant_tokens

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pytest_ssmkms.aws.strict import is_digits
 from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.errors import ValidationException
 from pytest_ssmkms.aws.kms import states
@@ -225,7 +226,7 @@ def retire_grant(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 def _token_grant(ctx: CallContext, token: str) -> Grant:
     grant = registry(ctx).grant_tokens.get(token)
     account = token.split(".", 1)[0]
-    if grant is None and account.isdigit() and account != ctx.backend.account_id:
+    if grant is None and is_digits(account) and account != ctx.backend.account_id:
         other: KeyRegistry = ctx.backend.world.backend(account, ctx.region).kms
         grant = other.grant_tokens.get(token)
     if grant is None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from pytest_ssmkms.aws.strict import shift
 from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.errors import ValidationException
 from pytest_ssmkms.aws.kms import asymmetric, crypto, imported, mldsa, states, wrapping
@@ -99,7 +100,7 @@ def get_parameters_for_import(ctx: CallContext, params: dict[str, Any]) -> dict[
     kms = registry(ctx)
     private = wrapping.private_key(spec)
     token = kms.random.bytes(256)
-    valid_to = kms.now() + TOKEN_LIFETIME
+    valid_to = shift(kms.now(), TOKEN_LIFETIME)
     _imports(ctx)[token] = ImportParameters(key.key_id, algorithm, valid_to, private)
     return {
         "KeyId": key.arn,

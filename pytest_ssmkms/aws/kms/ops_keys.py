@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from pytest_ssmkms.aws.strict import shift
 from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.errors import ValidationException
 from pytest_ssmkms.aws.kms import states
@@ -180,7 +181,7 @@ def schedule_deletion(ctx: CallContext, key: Key, days: int) -> None:
         key.deletion_date = None
     else:
         key.state = PENDING_DELETION
-        key.deletion_date = registry(ctx).now() + timedelta(days=days)
+        key.deletion_date = shift(registry(ctx).now(), timedelta(days=days))
     registry(ctx).reschedule()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pytest_ssmkms.aws.strict import shift
 from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.errors import ValidationException
 from pytest_ssmkms.aws.kms import states
@@ -93,7 +94,7 @@ def replicate_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     replica.multi_region_set = mrs
     mrs.arns[region] = replica.arn
     replica.state = CREATING
-    replica.ready_at = target.now() + REPLICA_CREATION_TIME
+    replica.ready_at = shift(target.now(), REPLICA_CREATION_TIME)
     target.reschedule()
     out: dict[str, Any] = {
         "ReplicaKeyMetadata": replica.metadata(),

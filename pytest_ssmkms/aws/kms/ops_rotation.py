@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from pytest_ssmkms.aws.strict import shift
 from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.errors import ValidationException
 from pytest_ssmkms.aws.kms import states
@@ -50,7 +51,7 @@ def _not_replica(key: Key) -> None:
 
 def _set_rotation(ctx: CallContext, key: Key, period: int | None) -> None:
     """Rotation status on ``key`` and every key related to it (multi-Region keys)."""
-    when = registry(ctx).now() + timedelta(days=period) if period is not None else None
+    when = shift(registry(ctx).now(), timedelta(days=period)) if period is not None else None
     for owner, member in registry(ctx).related(key):
         member.rotation_enabled = period is not None
         member.rotation_period_days = period

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from pytest_ssmkms.aws.strict import shift
 from pytest_ssmkms.aws.kms import crypto
 from pytest_ssmkms.aws.kms.errors import NotFoundException
 from pytest_ssmkms.aws.kms.keys import (
@@ -244,7 +245,7 @@ class KeyRegistry:
         # AWS managed keys rotate every year, always.
         key.rotation_enabled = True
         key.rotation_period_days = 365
-        key.next_rotation = key.created + timedelta(days=365)
+        key.next_rotation = shift(key.created, timedelta(days=365))
         self.add_alias(alias_name, key)
         self.reschedule()
         return key
@@ -409,9 +410,9 @@ class KeyRegistry:
                 step = timedelta(days=key.rotation_period_days)
                 for registry, member in self.related(key):
                     if member is not key and member.next_rotation is not None:
-                        member.next_rotation = key.next_rotation + step
+                        member.next_rotation = shift(key.next_rotation, step)
                         registry.reschedule()
-                key.next_rotation += step
+                key.next_rotation = shift(key.next_rotation, step)  # LATEST is never due
         self.reschedule()
 
     def _delete(self, key: Key) -> None:
@@ -436,7 +437,7 @@ class KeyRegistry:
         for registry, member in related:
             if member.state == PENDING_REPLICA_DELETION and member.pending_window_days:
                 member.state = PENDING_DELETION
-                member.deletion_date = when + timedelta(days=member.pending_window_days)
+                member.deletion_date = shift(when, timedelta(days=member.pending_window_days))
                 registry.reschedule()
 
 

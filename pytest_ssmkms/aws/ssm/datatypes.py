@@ -22,6 +22,7 @@ import json
 import re
 from collections.abc import Callable
 
+from pytest_ssmkms.aws.strict import is_digits
 from pytest_ssmkms.aws.partitions import known_regions
 
 STRING, LIST, SECURE = "String", "StringList", "SecureString"
@@ -86,7 +87,7 @@ def _is_url(value: str) -> bool:
     if host.startswith("["):
         return _is_ipv6(host[1:].partition("]")[0])
     name, _, port = host.partition(":")
-    return _is_hostname(name) and (port == "" or (port.isdigit() and int(port) <= 65535))
+    return _is_hostname(name) and (port == "" or (is_digits(port) and int(port) <= 65535))
 
 
 def _is_integer(value: str) -> bool:

@@ -5,6 +5,7 @@ Texts marked "not verified" are the most likely wording; the code is what caller
 
 from __future__ import annotations
 
+from pytest_ssmkms.aws.strict import is_digits
 from pytest_ssmkms.aws.errors import AccessDeniedException, AwsError, ValidationException
 
 __all__ = [
@@ -69,7 +70,7 @@ class ParameterVersionNotFound(AwsError):
 
     def __init__(self, name: str, selector: str) -> None:
         # Not verified: the wording of AWS's text. A selector of digits is a version, else a label.
-        what = f"version {selector}" if selector.isdigit() else f"a version labelled {selector}"
+        what = f"version {selector}" if is_digits(selector) else f"a version labelled {selector}"
         super().__init__(
             f"Systems Manager could not find {what} of {name}. Verify the version and try again."
         )

@@ -10,6 +10,7 @@ import re
 from typing import NamedTuple
 
 from pytest_ssmkms.aws.partitions import ARN_PARTITIONS, partition_id
+from pytest_ssmkms.aws.strict import is_digits
 from pytest_ssmkms.aws.ssm.errors import (
     AccessDeniedException,
     HierarchyLevelLimitExceededException,
@@ -122,7 +123,7 @@ def label_is_valid(label: str) -> bool:
     """Letters, digits, ``.-_``, 1–100 characters, not starting with a digit, aws or ssm."""
     return (
         bool(_LABEL.fullmatch(label))
-        and not label[0].isdigit()
+        and not is_digits(label[0])
         and not label.lower().startswith(("aws", "ssm"))
     )
 
@@ -182,6 +183,6 @@ def parse_reference(text: str, region: str, account_id: str, *, arn: bool = True
         return Reference(name, None, None, local, *where)
     if not selector or ":" in selector:
         raise ValidationException(NAME_RULES)
-    if selector.isdigit():
+    if is_digits(selector):  # ASCII only: "²" and "١" are labels (then refused as such)
         return Reference(name, int(selector), None, local, *where)
     return Reference(name, None, selector, local, *where)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from pytest_ssmkms.aws.ssm.errors import (
@@ -15,6 +15,7 @@ from pytest_ssmkms.aws.ssm.errors import (
     ValidationException,
 )
 from pytest_ssmkms.aws.jsondoc import load_bounded
+from pytest_ssmkms.aws.strict import duration, iso_time, shift, whole_number
 
 MAX_POLICIES = 10
 _ATTRIBUTES = {
@@ -82,11 +83,16 @@ def _parse_one(item: dict[str, Any], now: datetime) -> Policy:
         return Policy(policy_type, text, expires=moment)
     amount_name = expected[0]
     amount, unit = attributes[amount_name], attributes["Unit"]
-    if not (isinstance(amount, str) and amount.isdigit() and int(amount) > 0):
+    count = whole_number(amount) if isinstance(amount, str) else None
+    if not count:
         raise _bad(policy_type, f"{amount_name} must be a positive whole number given as a string")
     if unit not in _UNITS:
         raise _bad(policy_type, "Unit must be Days or Hours")
-    return Policy(policy_type, text, offset=int(amount) * _UNITS[unit])
+    offset = duration(count, _UNITS[unit])
+    if offset is None:
+        # Not verified: AWS's bound (none is documented); past this no date can be computed.
+        raise _bad(policy_type, f"{amount_name} is too large")
+    return Policy(policy_type, text, offset=offset)
 
 
 def _bad(policy_type: str, detail: str) -> InvalidPolicyAttributeException:
@@ -97,13 +103,7 @@ def _bad(policy_type: str, detail: str) -> InvalidPolicyAttributeException:
 
 
 def _timestamp(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return iso_time(value) if isinstance(value, str) else None
 
 
 def expiration_of(policies: tuple[Policy, ...]) -> datetime | None:
@@ -122,7 +122,9 @@ def status_of(policy: Policy, policies: tuple[Policy, ...], modified: datetime, 
     due: datetime | None = None
     if policy.type == "ExpirationNotification" and policy.offset is not None:
         expires = expiration_of(policies)
-        due = expires - policy.offset if expires is not None else None
+        # Held at year 1 / 9999 rather than overflowing: an accepted policy never makes a
+        # later read fail (a notice due before year 1 has passed; one after 9999 never comes).
+        due = shift(expires, -policy.offset) if expires is not None else None
     elif policy.type == "NoChangeNotification" and policy.offset is not None:
-        due = modified + policy.offset
+        due = shift(modified, policy.offset)
     return "Finished" if due is not None and now >= due else "Pending"

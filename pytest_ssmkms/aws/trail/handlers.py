@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from pytest_ssmkms.aws.strict import shift, whole_number
 from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.services import Handler
 from pytest_ssmkms.aws.errors import AwsError
@@ -53,12 +54,13 @@ class InvalidNextTokenException(AwsError):
 def lookup_events(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     where = _where(params.get("LookupAttributes") or [])
     now = ctx.event_time
-    start: datetime = params.get("StartTime") or now - RETENTION
+    earliest = shift(now, -RETENTION)  # held at year 1 on a clock set near it
+    start: datetime = params.get("StartTime") or earliest
     end: datetime = params.get("EndTime") or now
     if start > end:
         # Text not verified; the code is the modelled one.
         raise InvalidTimeRangeException("Start time must be before end time.")
-    start = max(start, now - RETENTION)
+    start = max(start, earliest)
     limit = params.get("MaxResults") or DEFAULT_MAX_RESULTS
     fingerprint = _fingerprint(params)
     before = _decode_token(params["NextToken"], fingerprint) if params.get("NextToken") else None
@@ -147,7 +149,9 @@ def _encode_token(before: int, fingerprint: str) -> str:
 def _decode_token(token: str, fingerprint: str) -> int:
     try:
         before_text, found = base64.urlsafe_b64decode(token.encode()).decode().split(":")
-        before = int(before_text)
+        before = whole_number(before_text)
+        if before is None:
+            raise ValueError(before_text)
     except (ValueError, UnicodeError):
         raise InvalidNextTokenException("Invalid NextToken.") from None  # text not verified
     if found != fingerprint:
