@@ -78,6 +78,15 @@ class World:
                     found = self._backends[key] = Backend(self, *key)
         return found
 
+    def existing(self, account_id: str, region: str) -> Backend | None:
+        """The backend of an account and region if anything has made it; for lookups driven
+        by request input, which must not create state when they find nothing."""
+        return self._backends.get((account_id, region))
+
+    def places(self) -> list[tuple[str, str]]:
+        """(account, region) of every backend made so far."""
+        return list(self._backends)
+
     def caller_for(self, access_key_id: str | None) -> Caller:
         """The identity behind an access key; unknown keys act as the account's administrator.
         Raises ExpiredTokenException for temporary credentials past their expiration."""

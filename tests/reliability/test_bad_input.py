@@ -101,10 +101,14 @@ def check_operation(service: str, operation: str, caller: str, examples: int) ->
         def answer_is_well_formed(params: dict[str, Any]) -> None:
             sent.clear()
             start = len(aws.trail.calls)
+            places = aws.world.places()
             try:
                 response = getattr(client, method)(**params)
             except ClientError as error:
                 code = error_code(error)
+                # A refused request creates no state: no backend for an account or region
+                # it merely named (garbage grant tokens used to make one per token).
+                assert aws.world.places() == places, f"{operation} refused but made {aws.world.places()[len(places):]}"
                 status = error.response["ResponseMetadata"]["HTTPStatusCode"]
                 message = error.response.get("Error", {}).get("Message") or ""
                 if any(sign in f"{code}: {message}" for sign in KNOWN_BUGS.get((service, operation), ())):

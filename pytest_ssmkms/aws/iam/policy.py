@@ -26,7 +26,7 @@ _STATEMENT_ELEMENTS = {
     "Resource", "NotResource", "Condition",
 }
 _ACTION = re.compile(r"^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]*)$")
-_ACCOUNT = re.compile(r"^\d{12}$")
+_ACCOUNT = re.compile(r"^[0-9]{12}$")
 _AWS_PRINCIPAL = re.compile(
     r"^arn:aws[a-z-]*:(iam::\d{12}:(root|user/[\w+=,.@/-]+|role/[\w+=,.@/-]+)"
     r"|sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+)$"

@@ -82,8 +82,10 @@ def _issued_elsewhere(ctx: CallContext, token: str) -> bool:
     account = token.split(".", 1)[0]
     if not is_digits(account) or account == ctx.backend.account_id:
         return False
-    other: KeyRegistry = ctx.backend.world.backend(account, ctx.region).kms
-    return token in other.grant_tokens
+    # Only accounts that exist here can have issued it: a made-up account in a garbage token
+    # must not bring a backend into being.
+    other = ctx.backend.world.existing(account, ctx.region)
+    return other is not None and token in other.kms.grant_tokens
 
 
 def dry_run(params: Mapping[str, Any]) -> None:

@@ -227,8 +227,8 @@ def _token_grant(ctx: CallContext, token: str) -> Grant:
     grant = registry(ctx).grant_tokens.get(token)
     account = token.split(".", 1)[0]
     if grant is None and is_digits(account) and account != ctx.backend.account_id:
-        other: KeyRegistry = ctx.backend.world.backend(account, ctx.region).kms
-        grant = other.grant_tokens.get(token)
+        other = ctx.backend.world.existing(account, ctx.region)  # none made for garbage
+        grant = other.kms.grant_tokens.get(token) if other is not None else None
     if grant is None:
         raise InvalidGrantTokenException("Invalid grant token.")
     return grant

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from pytest_ssmkms.aws.backend import Backend
 
 KEY_ID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$")
-_ARN = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]*):(\d{12}):(key|alias)/(.+)$")
+_ARN = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]*):([0-9]{12}):(key|alias)/(.+)$")
 
 # AWS managed keys this mock creates on first use: alias -> (service, description, policy).
 MANAGED_ALIASES = {
@@ -179,7 +179,13 @@ class KeyRegistry:
                 return self._by_alias(f"alias/{rest}", create_managed)
             if account != self.account_id:
                 # Another account's key, used by ARN (its key policy decides who may).
-                other = self.backend.world.backend(account, region).kms
+                backend = self.backend.world.existing(account, region)
+                if backend is None:
+                    # No key was ever made there: _by_id's answers, without making a backend.
+                    if not KEY_ID.match(rest):
+                        raise NotFoundException(f"Invalid keyId {rest}")
+                    raise NotFoundException(f"Key 'arn:aws:kms:{region}:{account}:key/{rest}' does not exist")
+                other = backend.kms
                 assert isinstance(other, KeyRegistry)
                 return other.resolve(rest, aliases=False)
             return self._by_id(rest)
@@ -205,7 +211,10 @@ class KeyRegistry:
             return None
         registry: KeyRegistry = self
         if match.group(2) != self.account_id:
-            registry = self.backend.world.backend(match.group(2), self.region).kms
+            backend = self.backend.world.existing(match.group(2), self.region)
+            if backend is None:
+                return None  # no key was ever made there (and a ciphertext makes none)
+            registry = backend.kms
         if match.group(1) != self.region:
             # A multi-Region key's ciphertext decrypts under any related key, each in its
             # own region (same key id, same material); other keys never leave their region.

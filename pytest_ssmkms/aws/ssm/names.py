@@ -41,7 +41,7 @@ _NAME = re.compile(rf"(?:{_SEGMENT}|/{_SEGMENT}(?:/{_SEGMENT})*)")
 _PATH = re.compile(rf"/(?:{_SEGMENT}(?:/{_SEGMENT})*/?)?")
 _LABEL = re.compile(r"[a-zA-Z0-9_.\-]{1,100}")
 # The account field is empty in the ARNs of AWS's public parameters (/aws/service/...).
-_ARN = re.compile(rf"arn:{ARN_PARTITIONS}:ssm:([a-z0-9-]+):(\d{{12}}|):parameter/(.+)")
+_ARN = re.compile(rf"arn:{ARN_PARTITIONS}:ssm:([a-z0-9-]+):([0-9]{{12}}|):parameter/(.+)")
 
 
 def key_of(name: str) -> str:
