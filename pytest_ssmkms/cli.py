@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from pytest_ssmkms.adapters import http_server
 from pytest_ssmkms.aws.backend import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Settings, World
 from pytest_ssmkms.aws.errors import PluginUsageError
+from pytest_ssmkms.mock.environment import region_from_environment
 from pytest_ssmkms.seeding import files as seed_files
 from pytest_ssmkms.seeding import preseed
 
@@ -36,7 +37,10 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free port)")
-    serve.add_argument("--region", default=DEFAULT_REGION, help=f"default region (default {DEFAULT_REGION})")
+    serve.add_argument(
+        "--region", default=None,
+        help=f"default region (default: AWS_DEFAULT_REGION, else AWS_REGION, else {DEFAULT_REGION})",
+    )
     serve.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID, help=f"account id (default {DEFAULT_ACCOUNT_ID})")
     serve.add_argument(
         "--seed", action="append", default=[], metavar="FILE",
@@ -76,6 +80,7 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
     if not (0 <= args.port <= 65535):
         raise PluginUsageError(f"--port must be 0-65535, got {args.port}")
     _check_account_id(args.account_id)
+    args.region = args.region or region_from_environment()
     world = World(Settings(region=args.region, account_id=args.account_id))
     for path in args.seed:
         _seed(world, path)

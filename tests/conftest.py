@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from tests.shapes import check_trail_outputs
+
+# A mock with no region configured takes the environment's; the suite's expectations are for
+# the default, us-east-1, whatever region the machine running it is set up for.
+for _name in ("AWS_DEFAULT_REGION", "AWS_REGION"):
+    os.environ.pop(_name, None)
 
 
 @pytest.hookimpl(hookwrapper=True)

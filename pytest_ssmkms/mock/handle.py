@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
-import os
 import unittest
 from collections.abc import Callable, Iterable
 from types import TracebackType
@@ -14,7 +14,6 @@ from pytest_ssmkms import adapters
 from pytest_ssmkms.aws.backend import (
     DEFAULT_ACCESS_KEY_ID,
     DEFAULT_ACCOUNT_ID,
-    DEFAULT_REGION,
     DEFAULT_SECRET_ACCESS_KEY,
     Settings,
     World,
@@ -23,29 +22,13 @@ from pytest_ssmkms.aws.clock import Clock
 from pytest_ssmkms.aws.errors import PluginUsageError
 from pytest_ssmkms.aws.iam.roles import Role, create_role
 from pytest_ssmkms.aws.trail import Trail
+from pytest_ssmkms.mock import environment
 from pytest_ssmkms.mock.principals import create_principal
 from pytest_ssmkms.mock.server import SsmKmsServer
 from pytest_ssmkms.mock.sessions import new_boto3_session
 from pytest_ssmkms.seeding.methods import SeedingMethods
 
 T = TypeVar("T")
-
-# Environment the mock sets while active, so that no real credentials, profile or instance
-# metadata are consulted. None means "unset".
-_ENV_UNSET = (
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_ROLE_ARN",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_SSM",
-    "AWS_ENDPOINT_URL_KMS",
-)
-
 
 class SsmKms(SeedingMethods):
     """The handle a test gets: configuration, clients, the trail, the clock, and seeding
@@ -133,7 +116,7 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
 
     def __init__(
         self,
-        region: str = DEFAULT_REGION,
+        region: str | None = None,
         account_id: str = DEFAULT_ACCOUNT_ID,
         *,
         passthrough: Iterable[str] = (),
@@ -141,13 +124,15 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
         deterministic: int | str | None = None,
     ) -> None:
         _check_account_id(account_id)
-        if not isinstance(region, str) or not region:
+        if region is not None and (not isinstance(region, str) or not region):
             raise PluginUsageError(f"region must be a region name like 'us-east-1', got {region!r}")
         if isinstance(passthrough, str):
             passthrough = [passthrough]
         _check_options(passthrough, enforce_permissions, deterministic)
+        # None: the environment's region when the mock starts (see start()).
+        self._region = region
         self._settings = Settings(
-            region=region,
+            region=region or "",
             account_id=account_id,
             passthrough=frozenset(passthrough),
             enforce_permissions=bool(enforce_permissions),
@@ -165,8 +150,10 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
     def start(self) -> SsmKms:
         if self._world is not None:
             raise PluginUsageError("this mock_ssm_kms is already active; create another to nest")
-        self._world = World(self._settings)
-        self._set_env()
+        region = self._region or environment.region_from_environment()
+        settings = dataclasses.replace(self._settings, region=region, extra={})
+        self._world = World(settings)
+        self._saved_env = environment.apply(settings.region)
         adapters.activate(self._world)
         return SsmKms(self._world)
 
@@ -176,7 +163,8 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
         try:
             adapters.deactivate(self._world)
         finally:
-            self._restore_env()
+            environment.restore(self._saved_env)
+            self._saved_env = {}
             self._world = None
 
     def __enter__(self) -> SsmKms:
@@ -200,7 +188,7 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
     def _fresh(self) -> mock_ssm_kms:
         clone = mock_ssm_kms.__new__(mock_ssm_kms)
         clone.__init__(  # type: ignore[misc]
-            self._settings.region,
+            self._region,
             self._settings.account_id,
             passthrough=self._settings.passthrough,
             enforce_permissions=self._settings.enforce_permissions,
@@ -252,31 +240,6 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
 
         cls.setUp = setUp  # type: ignore[method-assign,assignment]
         return cls
-
-    def _set_env(self) -> None:
-        wanted: dict[str, str | None] = {name: None for name in _ENV_UNSET}
-        wanted.update(
-            AWS_ACCESS_KEY_ID=DEFAULT_ACCESS_KEY_ID,
-            AWS_SECRET_ACCESS_KEY=DEFAULT_SECRET_ACCESS_KEY,
-            AWS_DEFAULT_REGION=self._settings.region,
-            AWS_EC2_METADATA_DISABLED="true",
-            AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-            AWS_CONFIG_FILE=os.devnull,
-        )
-        self._saved_env = {name: os.environ.get(name) for name in wanted}
-        for name, value in wanted.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-    def _restore_env(self) -> None:
-        for name, value in self._saved_env.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        self._saved_env = {}
 
 
 def _check_account_id(account_id: object) -> None:

@@ -35,7 +35,13 @@ _MARKER_HELP = (
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addini("ssm_kms_region", "Default region of the ssm_kms mock (us-east-1).", default="us-east-1")
+    parser.addini(
+        "ssm_kms_region",
+        "Default region of the ssm_kms mock (unset: AWS_DEFAULT_REGION, else AWS_REGION, else "
+        "us-east-1).",
+        # Empty (unset) is told apart from any region: the environment's region applies then.
+        default="",
+    )
     parser.addini(
         "ssm_kms_account_id", "Account id of the ssm_kms mock (123456789012).", default="123456789012"
     )
@@ -135,7 +141,7 @@ def _options_with_sources(
     node: pytest.Item | pytest.Collector, config: pytest.Config
 ) -> tuple[dict[str, Any], dict[str, str]]:
     options: dict[str, Any] = {
-        "region": config.getini("ssm_kms_region"),
+        "region": config.getini("ssm_kms_region").strip() or None,
         "account_id": config.getini("ssm_kms_account_id"),
         "passthrough": list(config.getini("ssm_kms_passthrough")),
         "enforce_permissions": config.getini("ssm_kms_enforce_permissions"),

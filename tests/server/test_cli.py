@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -88,3 +89,15 @@ def test_a_port_in_use_is_a_clear_error(tmp_path: Path):
     finally:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=30)
+
+
+def test_the_region_defaults_to_the_environment_s(tmp_path: Path):
+    env = {**os.environ, "AWS_DEFAULT_REGION": "eu-west-1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pytest_ssmkms", "serve", "--port", "0", "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
+    assert process.stdout is not None
+    assert "(region eu-west-1," in process.stdout.readline()
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=30)
+    assert process.returncode == 0
