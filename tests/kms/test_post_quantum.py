@@ -6,6 +6,8 @@ check the clear refusal a user gets then.
 
 from __future__ import annotations
 
+import hashlib
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -54,10 +56,39 @@ def test_digest_is_not_an_ml_dsa_message_type(kms):
     with pytest.raises(ClientError) as caught:
         kms.sign(KeyId=key["KeyId"], Message=b"x" * 32, MessageType="DIGEST", SigningAlgorithm="ML_DSA_SHAKE_256")
     assert caught.value.response["Error"]["Code"] == "ValidationException"
-    with pytest.raises(ClientError) as caught:
+    with pytest.raises(ClientError) as caught:  # mu is 64 bytes
         kms.sign(KeyId=key["KeyId"], Message=b"x" * 32, MessageType="EXTERNAL_MU",
                  SigningAlgorithm="ML_DSA_SHAKE_256")
     assert caught.value.response["Error"]["Code"] == "ValidationException"
+
+
+def external_mu(public_der, message):
+    """FIPS 204 section 6.2, as a caller computes it: mu = SHAKE256(SHAKE256(pk, 64) || 0x00 ||
+    0x00 || message, 64) for an empty context (written out here, independent of the plugin)."""
+    raw = serialization.load_der_public_key(public_der).public_bytes_raw()
+    tr = hashlib.shake_256(raw).digest(64)
+    return hashlib.shake_256(tr + b"\x00\x00" + message).digest(64)
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_external_mu_signs_what_raw_verifies_and_back(kms, spec):
+    needs(spec)
+    key = create(kms, spec)
+    public_der = kms.get_public_key(KeyId=key["KeyId"])["PublicKey"]
+    public = serialization.load_der_public_key(public_der)
+    message = b"a long message, hashed outside KMS" * 300  # more than Sign's 4096 bytes
+    mu = external_mu(public_der, message)
+    out = kms.sign(KeyId=key["KeyId"], Message=mu, MessageType="EXTERNAL_MU", SigningAlgorithm="ML_DSA_SHAKE_256")
+    assert len(out["Signature"]) == {"ML_DSA_44": 2420, "ML_DSA_65": 3309, "ML_DSA_87": 4627}[spec]
+    # Verified outside KMS by cryptography's ML-DSA over the whole message.
+    public.verify(out["Signature"], message)
+    # A RAW signature verifies with EXTERNAL_MU in KMS, and a wrong mu does not.
+    raw = kms.sign(KeyId=key["KeyId"], Message=b"short", SigningAlgorithm="ML_DSA_SHAKE_256")["Signature"]
+    assert kms.verify(KeyId=key["KeyId"], Message=external_mu(public_der, b"short"), MessageType="EXTERNAL_MU",
+                      Signature=raw, SigningAlgorithm="ML_DSA_SHAKE_256")["SignatureValid"] is True
+    with pytest.raises(kms.exceptions.KMSInvalidSignatureException):
+        kms.verify(KeyId=key["KeyId"], Message=external_mu(public_der, b"other"), MessageType="EXTERNAL_MU",
+                   Signature=raw, SigningAlgorithm="ML_DSA_SHAKE_256")
 
 
 def test_keys_are_reproducible_in_deterministic_mode():
@@ -75,3 +106,34 @@ def test_keys_are_reproducible_in_deterministic_mode():
 def test_without_ml_dsa_the_error_names_the_version_needed():
     text = mldsa.missing("ML_DSA_65")
     assert "cryptography package 47.0 or later" in text and "ML-DSA-65" in text
+
+
+# ---- the external-mu algorithms themselves (pure functions) ----------------------------------
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_key_expansion_matches_cryptography(spec):
+    needs(spec)
+    from pytest_ssmkms.aws.kms import mldsa_mu
+
+    seed = bytes(range(32))
+    private = mldsa.from_seed(spec, seed)
+    expanded = mldsa_mu.expand(spec, seed)
+    assert expanded.public == private.public_key().public_bytes_raw()
+    assert expanded.tr == hashlib.shake_256(expanded.public).digest(64)
+
+
+def test_tampered_or_malformed_signatures_do_not_verify():
+    needs("ML_DSA_44")
+    from pytest_ssmkms.aws.kms import mldsa_mu
+
+    private = mldsa.from_seed("ML_DSA_44", bytes(32))
+    public = private.public_key().public_bytes_raw()
+    mu = mldsa_mu.message_mu(public, b"m")
+    signature = private.sign(b"m")
+    assert mldsa_mu.verify_mu("ML_DSA_44", public, mu, signature)
+    flipped = bytearray(signature)
+    flipped[40] ^= 1
+    assert not mldsa_mu.verify_mu("ML_DSA_44", public, mu, bytes(flipped))
+    assert not mldsa_mu.verify_mu("ML_DSA_44", public, mu, signature[:-1])
+    hints_broken = signature[:-4] + bytes([255, 255, 255, 255])  # hint counts beyond omega
+    assert not mldsa_mu.verify_mu("ML_DSA_44", public, mu, hints_broken)

@@ -12,6 +12,8 @@ from typing import Any
 import cryptography
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 
+from pytest_ssmkms.aws.kms import mldsa_mu
+
 try:
     from cryptography.hazmat.primitives.asymmetric import mldsa as _mldsa
 except ImportError:  # cryptography < 47
@@ -71,6 +73,19 @@ def spec_of(key: object) -> str | None:
         if isinstance(key, _class(spec)):
             return spec
     return None
+
+
+def sign_mu(key: PrivateKey, mu: bytes, rnd: bytes) -> bytes:
+    """A signature over an externally computed mu (KMS's EXTERNAL_MU message type)."""
+    spec = spec_of(key)
+    assert spec is not None
+    return mldsa_mu.sign_mu(mldsa_mu.expand(spec, key.private_bytes_raw()), mu, rnd)
+
+
+def verify_mu(key: PrivateKey, mu: bytes, signature: bytes) -> bool:
+    spec = spec_of(key)
+    assert spec is not None
+    return mldsa_mu.verify_mu(spec, key.public_key().public_bytes_raw(), mu, signature)
 
 
 def sign(key: PrivateKey, message: bytes) -> bytes:
