@@ -207,6 +207,8 @@ _AWS_ENUM_ORDER: dict[str, tuple[str, ...]] = {
     "ParameterType": ("SecureString", "StringList", "String"),
     # KMS's GenerateMac/VerifyMac (LocalStack's snapshot tests recorded against KMS).
     "MacAlgorithmSpec": ("HMAC_SHA_384", "HMAC_SHA_256", "HMAC_SHA_224", "HMAC_SHA_512"),
+    # CreateKey's KeyUsage, recorded (2023) before KEY_AGREEMENT existed; it is assumed last.
+    "KeyUsageType": ("ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"),
 }
 
 

@@ -249,3 +249,22 @@ def test_grant_with_both_context_constraints(kms, ssm_kms):
                                                        "EncryptionContextSubset": {"a": "b"}}) == (
         "ValidationException", "More than one constraint supplied")
     assert kms.list_grants(KeyId=kms.list_keys()["Keys"][0]["KeyId"])["Grants"] == []
+
+
+def test_re_encrypt_from_another_source_key(kms):
+    blob = kms.encrypt(KeyId=key(kms)["KeyId"], Plaintext=b"p")["CiphertextBlob"]
+    mac = key(kms, KeySpec="HMAC_224", KeyUsage="GENERATE_VERIFY_MAC")
+    assert answer(kms.re_encrypt, CiphertextBlob=blob, SourceKeyId=mac["KeyId"], DestinationKeyId=mac["KeyId"],
+                  SourceEncryptionAlgorithm="SYMMETRIC_DEFAULT",
+                  DestinationEncryptionAlgorithm="SYMMETRIC_DEFAULT") == (
+        "IncorrectKeyException",
+        "The key ID in the request does not identify a CMK that can perform this operation.")
+
+
+def test_key_usage_outside_the_enum(raw):
+    # Recorded (2023) as [ENCRYPT_DECRYPT, SIGN_VERIFY, GENERATE_VERIFY_MAC], before KEY_AGREEMENT
+    # existed; KEY_AGREEMENT is assumed to come last.
+    assert answer(raw.create_key, KeySpec="HMAC_256", KeyUsage="RANDOM") == (
+        "ValidationException",
+        "1 validation error detected: Value 'RANDOM' at 'keyUsage' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [ENCRYPT_DECRYPT, SIGN_VERIFY, GENERATE_VERIFY_MAC, KEY_AGREEMENT]")
