@@ -87,6 +87,11 @@ class World:
         """(account, region) of every backend made so far."""
         return list(self._backends)
 
+    def backends(self) -> list[Backend]:
+        """Every backend made so far (an account+region that has been called or seeded)."""
+        with self.lock:
+            return list(self._backends.values())
+
     def caller_for(self, access_key_id: str | None) -> Caller:
         """The identity behind an access key; unknown keys act as the account's administrator.
         Raises ExpiredTokenException for temporary credentials past their expiration."""
@@ -152,6 +157,10 @@ class Backend:
     @property
     def clock(self) -> Clock:
         return self.world.clock
+
+    def state(self, name: str) -> Any:
+        """A service's state if it has been made (None otherwise: nothing is made by asking)."""
+        return self.__dict__.get(name)
 
     def __getattr__(self, name: str) -> Any:
         # A service's state (``kms``: the key registry, ``ssm``: the parameter store) is made

@@ -65,10 +65,14 @@ class SsmKms(SeedingMethods):
         """The backend state (for plugin internals and advanced use)."""
         return self._world
 
-    def principal(self, name: str, *policies: Any, kind: str = "user") -> Any:
+    def principal(
+        self, name: str, *policies: Any, kind: str = "user", account_id: str | None = None
+    ) -> Any:
         """An IAM user (or role, ``kind="role"``) with identity policies; its ``.session()``
-        signs calls with its own access key, and policies decide what those calls may do."""
-        return create_principal(self._world, name, *policies, kind=kind)
+        signs calls with its own access key, and policies decide what those calls may do.
+        ``account_id``: another account of this mock (its own parameters and keys; it reads
+        what others share with it by full ARN)."""
+        return create_principal(self._world, name, *policies, kind=kind, account_id=account_id)
 
     def role(
         self,

@@ -25,5 +25,9 @@ class Principal(principals.Principal):
         return self.session(region).client(service, **kwargs)
 
 
-def create_principal(world: Any, name: str, *policies: Any, kind: str = "user") -> Principal:
-    return principals.create_principal(world, name, *policies, kind=kind, cls=Principal)
+def create_principal(
+    world: Any, name: str, *policies: Any, kind: str = "user", account_id: str | None = None
+) -> Principal:
+    return principals.create_principal(
+        world, name, *policies, kind=kind, cls=Principal, account_id=account_id
+    )

@@ -112,6 +112,26 @@ class SeedingMethods:
             self._world, name, value, region, f"ssm_kms.set_public_parameter({name!r}, ...)"
         )
 
+    def share_parameter(
+        self,
+        name: str,
+        accounts: str | list[str],
+        *,
+        history: bool = False,
+        region: str | None = None,
+    ) -> None:
+        """Share an Advanced-tier parameter of this mock's account with other accounts, as a
+        standard AWS RAM resource share does (RAM itself is not mocked): with AWS's managed
+        permission (DescribeParameters, GetParameter, GetParameters; ``history=True`` adds
+        GetParameterHistory). The consumers read it by full ARN, and
+        ``DescribeParameters(Shared=True)`` lists it. A SecureString needs a customer managed
+        key whose policy lets the consumers decrypt. Not recorded in the trail."""
+        from pytest_ssmkms.seeding.ssm import share_parameter
+
+        share_parameter(
+            self._world, name, accounts, history, region, f"ssm_kms.share_parameter({name!r}, ...)"
+        )
+
     def set_key_state(
         self,
         key: str,

@@ -135,3 +135,28 @@ def set_public_parameter(world: Any, name: object, value: object, region: object
         raise PluginUsageError(f"{where}: region must be a Region code botocore knows, got {region!r}")
     with world.lock:
         set_override(world, name, value, region, world.clock.now())
+
+
+def share_parameter(
+    world: Any, name: object, accounts: object, history: object, region: object, where: str
+) -> None:
+    """A standard RAM resource share of one parameter with ``accounts`` (12-digit ids)."""
+    from pytest_ssmkms.aws.ssm.sharing import share
+
+    wanted = [accounts] if isinstance(accounts, str) else accounts
+    if (
+        not isinstance(wanted, (list, tuple))
+        or not wanted
+        or not all(isinstance(a, str) and len(a) == 12 and a.isdigit() for a in wanted)
+    ):
+        raise PluginUsageError(f"{where}: accounts must be 12-digit account ids, got {accounts!r}")
+    if not isinstance(name, str):
+        raise PluginUsageError(f"{where}: name must be a parameter name, got {name!r}")
+    if region is not None and not isinstance(region, str):
+        raise PluginUsageError(f"{where}: region must be a Region code, got {region!r}")
+    with world.lock:
+        store = world.backend(None, region).ssm
+        try:
+            share(store, name, list(wanted), bool(history))
+        except AwsError as error:
+            raise PluginUsageError(f"{where}: {error.message}") from None

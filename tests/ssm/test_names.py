@@ -111,10 +111,18 @@ def test_arns_are_refused_by_writes(ssm):
         assert error_of(call, **kwargs)[0] == "ValidationException"
 
 
-def test_an_arn_of_another_account_finds_nothing(ssm):
+def test_an_arn_of_another_account_is_refused_unless_shared(ssm):
+    # Another account's parameter is read only through what it shares (tests/ssm/test_sharing.py):
+    # nothing shared is an AccessDenied naming the missing resource-based policy.
     ssm.put_parameter(Name="/app/db", Value="v", Type="String")
     other = "arn:aws:ssm:us-east-1:210987654321:parameter/app/db"
-    assert error_of(ssm.get_parameter, Name=other)[0] == "ParameterNotFound"
+    code, message = error_of(ssm.get_parameter, Name=other)
+    assert code == "AccessDeniedException" and message.endswith(
+        f"on resource: {other} because no resource-based policy allows the ssm:GetParameter action"
+    )
+    assert error_of(ssm.get_parameter, Name="arn:aws:ssm:eu-west-1:123456789012:parameter/app/db")[0] == (
+        "ParameterNotFound"  # another Region: nothing there
+    )
 
 
 def test_parse_reference_units():

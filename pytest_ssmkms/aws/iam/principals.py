@@ -32,9 +32,15 @@ class Principal:
     a role's calls are made as ``arn:aws:sts::<acct>:assumed-role/<name>/pytest-ssmkms``."""
 
     def __init__(
-        self, world: World, name: str, kind: str, policies: tuple[Policy, ...], seed: str
+        self,
+        world: World,
+        name: str,
+        kind: str,
+        policies: tuple[Policy, ...],
+        seed: str,
+        account_id: str | None = None,
     ) -> None:
-        account = world.settings.account_id
+        account = account_id or world.settings.account_id
         partition = world.partition  # the partition of the world's Region
         self.world = world
         self.name = name
@@ -99,10 +105,21 @@ P = TypeVar("P", bound=Principal)
 
 
 def create_principal(
-    world: World, name: str, *policies: Any, kind: str = "user", cls: type[P] = Principal  # type: ignore[assignment]
+    world: World,
+    name: str,
+    *policies: Any,
+    kind: str = "user",
+    cls: type[P] = Principal,  # type: ignore[assignment]
+    account_id: str | None = None,
 ) -> P:
-    """An IAM user (or role, ``kind="role"``) whose calls are evaluated against ``policies``.
-    ``cls`` is the Principal class to make (the mock's adds boto3 sessions)."""
+    """An IAM user (or role, ``kind="role"``) whose calls are evaluated against ``policies``,
+    in the world's account or ``account_id``. ``cls`` is the Principal class to make (the
+    mock's adds boto3 sessions)."""
+    if account_id is not None and (
+        not isinstance(account_id, str) or len(account_id) != 12 or not account_id.isdigit()
+    ):
+        raise PluginUsageError(f"principal account_id must be 12 digits, got {account_id!r}")
+    account = account_id or world.settings.account_id
     if kind not in KINDS:
         raise PluginUsageError(f"principal kind must be 'user' or 'role', got {kind!r}")
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
@@ -111,7 +128,7 @@ def create_principal(
         )
     parsed = tuple(parse_identity_policy(policy, name, number) for number, policy in enumerate(policies, 1))
     with world.lock:
-        wanted = f":{kind}/{name}"
+        wanted = f"::{account}:{kind}/{name}"
         for caller in world.identities.values():
             existing = caller.principal
             if isinstance(existing, cls) and existing.arn.endswith(wanted):
@@ -126,6 +143,6 @@ def create_principal(
                 )
         seed = world.settings.deterministic_seed
         salt = f"{seed}" if seed is not None else os.urandom(16).hex()
-        principal = cls(world, name, kind, parsed, f"{salt}:{world.settings.account_id}:{kind}:{name}")
+        principal = cls(world, name, kind, parsed, f"{salt}:{account}:{kind}:{name}", account)
         world.identities[principal.access_key_id] = principal.caller
     return principal

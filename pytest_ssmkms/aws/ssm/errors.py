@@ -24,6 +24,7 @@ __all__ = [
     "InvalidPolicyTypeException",
     "InvalidResourceId",
     "InvalidResourceType",
+    "MalformedResourcePolicyDocumentException",
     "ParameterAlreadyExists",
     "ParameterLimitExceeded",
     "ParameterMaxVersionLimitExceeded",
@@ -32,6 +33,10 @@ __all__ = [
     "ParameterVersionLabelLimitExceeded",
     "ParameterVersionNotFound",
     "PoliciesLimitExceededException",
+    "ResourceNotFoundException",
+    "ResourcePolicyConflictException",
+    "ResourcePolicyInvalidParameterException",
+    "ResourcePolicyNotFoundException",
     "TooManyTagsError",
     "TooManyUpdates",
     "UnsupportedParameterType",
@@ -224,4 +229,33 @@ class TooManyUpdates(AwsError):
 
 class InternalServerError(AwsError):
     code = "InternalServerError"
+    message_key = "Message"
+
+
+# Resource policies (parameter sharing). Their shapes carry "Message"; AWS's texts for them
+# are not on record: each text below is the most likely wording, the codes are modelled.
+
+
+class ResourcePolicyInvalidParameterException(AwsError):
+    code = "ResourcePolicyInvalidParameterException"
+    message_key = "Message"
+
+
+class ResourcePolicyConflictException(AwsError):
+    code = "ResourcePolicyConflictException"
+    message_key = "Message"
+
+
+class ResourcePolicyNotFoundException(AwsError):
+    code = "ResourcePolicyNotFoundException"
+    message_key = "Message"
+
+
+class MalformedResourcePolicyDocumentException(AwsError):
+    code = "MalformedResourcePolicyDocumentException"
+    message_key = "Message"
+
+
+class ResourceNotFoundException(AwsError):
+    code = "ResourceNotFoundException"
     message_key = "Message"

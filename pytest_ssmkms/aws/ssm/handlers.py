@@ -1,4 +1,4 @@
-"""The SSM operation table: the thirteen Parameter Store operations."""
+"""The SSM operation table: the Parameter Store operations, parameter sharing included."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ from pytest_ssmkms.aws.ssm.reads import (
     get_parameters,
     get_parameters_by_path,
 )
+from pytest_ssmkms.aws.ssm.sharing import (
+    delete_resource_policy,
+    get_resource_policies,
+    put_resource_policy,
+)
 from pytest_ssmkms.aws.ssm.writes import delete_parameter, delete_parameters, put_parameter
 
 
@@ -38,4 +43,7 @@ OPERATIONS: Mapping[str, Handler] = {
     "AddTagsToResource": add_tags_to_resource,
     "RemoveTagsFromResource": remove_tags_from_resource,
     "ListTagsForResource": list_tags_for_resource,
+    "PutResourcePolicy": put_resource_policy,
+    "GetResourcePolicies": get_resource_policies,
+    "DeleteResourcePolicy": delete_resource_policy,
 }

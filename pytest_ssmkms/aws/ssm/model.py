@@ -35,12 +35,25 @@ class Version:
 
 
 @dataclass
+class ResourcePolicy:
+    """A policy sharing a parameter with other accounts (PutResourcePolicy, or a RAM share)."""
+
+    policy_id: str
+    policy_hash: str
+    text: str
+    # True for a standard RAM resource share (DescribeParameters(Shared=True) lists it); a
+    # policy put through PutResourcePolicy is not listed until RAM promotes its share.
+    standard: bool = False
+
+
+@dataclass
 class Parameter:
     name: str  # as first created ("/a" or "a")
     key: str
     versions: dict[int, Version]  # oldest first
     latest: Version
     tags: dict[str, str] = field(default_factory=dict)
+    resource_policies: dict[str, ResourcePolicy] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"Parameter(name={self.name!r}, version={self.latest.version}, type={self.latest.type!r})"

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pytest_ssmkms.aws.context import CallContext
-from pytest_ssmkms.aws.ssm import public_reads
+from pytest_ssmkms.aws.ssm import public_reads, sharing
 from pytest_ssmkms.aws.ssm.common import store_of, tag_conditions, value_of
 from pytest_ssmkms.aws.ssm.errors import (
     InvalidNextToken,
@@ -45,6 +45,10 @@ def get_parameter(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     reference = parse_reference(params["Name"], store.region, store.account_id)
     if is_public(reference.name):
         return {"Parameter": public_reads.get_one(ctx, reference, "ssm:GetParameter")}
+    if sharing.is_foreign(reference, store):
+        # A parameter another account shares with this one, named by its full ARN.
+        store, _ = sharing.foreign_parameter(ctx, reference, "ssm:GetParameter")
+        reference = reference._replace(local=True)
     arn = reference.arn(store.region, store.account_id)
     found = store.find(reference.name) if reference.local else None
     ctx.authorize(
@@ -68,9 +72,13 @@ def get_parameters(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
             invalid.append(text)
     # One name the caller may not read denies the whole call (AWS answers AccessDenied for the
     # request, not a partial result): authorize every name before reading any.
-    for _, reference in wanted:
+    owners: dict[str, ParameterStore] = {}  # names of shared parameters -> their store
+    for text, reference in wanted:
         if is_public(reference.name):
             ctx.authorize("ssm:GetParameters", public_reads.arn(ctx, reference))
+            continue
+        if sharing.is_foreign(reference, store):
+            owners[text] = sharing.foreign_parameter(ctx, reference, "ssm:GetParameters")[0]
             continue
         ctx.authorize(
             "ssm:GetParameters",
@@ -88,14 +96,17 @@ def get_parameters(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
                 continue
             results.append(public_reads.parameter_out(entry, store.region, reference.selector))
             continue
+        owner = owners.get(text, store)
+        if owner is not store:
+            reference = reference._replace(local=True)
         try:
-            parameter, version = store.resolve(reference)
+            parameter, version = owner.resolve(reference)
         except (ParameterNotFound, ParameterVersionNotFound):
             invalid.append(text)
             continue
-        value = value_of(ctx, store, parameter, version, decrypt)
+        value = value_of(ctx, owner, parameter, version, decrypt)
         results.append(
-            parameter_out(parameter, version, value, store.arn(parameter.name), reference.selector)
+            parameter_out(parameter, version, value, owner.arn(parameter.name), reference.selector)
         )
     results.sort(key=lambda item: str(item["Name"]))
     return {"Parameters": results, "InvalidParameters": invalid}
@@ -216,9 +227,9 @@ def describe_parameters(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
     store = store_of(ctx)
     ctx.authorize("ssm:DescribeParameters", store.arn_of_account("*"))
     filters = describe_filters(params)
-    after = read_segments("DescribeParameters", params.get("NextToken"))
     if params.get("Shared"):
-        return {"Parameters": []}  # nothing is shared with this account through RAM here
+        return _describe_shared(ctx, filters, params)
+    after = read_segments("DescribeParameters", params.get("NextToken"))
     limit = params.get("MaxResults", DESCRIBE_DEFAULT_PAGE)
     checks = [item for item in filters if item.key != "Path"]
     page: list[Parameter] = []
@@ -239,6 +250,36 @@ def describe_parameters(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
     return out
 
 
+def _describe_shared(ctx: CallContext, filters: list[Filter], params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters other accounts share with the caller's through RAM: each by its full ARN
+    (the name a consumer reads it by; not verified that AWS's Name is the ARN), in ARN order,
+    paged by position."""
+    from pytest_ssmkms.aws.ssm.paging import read_token
+
+    start = read_token("DescribeParameters", params.get("NextToken")) or 0
+    if not isinstance(start, int) or isinstance(start, bool) or start < 0:
+        raise InvalidNextToken()
+    limit = params.get("MaxResults", DESCRIBE_DEFAULT_PAGE)
+    checks = [item for item in filters if item.key != "Path"]
+    matching = [
+        (owner, parameter)
+        for owner, parameter in sharing.shared_with(ctx)
+        if all(matches(item, parameter) for item in checks)
+    ]
+    now = ctx.backend.ssm.now()
+    page = matching[start:start + limit]
+    shown = []
+    for owner, parameter in page:
+        arn = owner.arn(parameter.name)
+        item = metadata_out(parameter, arn, now)
+        item["Name"] = arn
+        shown.append(item)
+    out: dict[str, Any] = {"Parameters": shown}
+    if start + limit < len(matching):
+        out["NextToken"] = make_token("DescribeParameters", start + limit)
+    return out
+
+
 def get_parameter_history(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     store = store_of(ctx)
     reference = parse_reference(params["Name"], store.region, store.account_id)
@@ -246,6 +287,9 @@ def get_parameter_history(ctx: CallContext, params: dict[str, Any]) -> dict[str,
         raise ValidationException(NAME_RULES)
     if is_public(reference.name):
         public_reads.refuse_history(ctx, reference)
+    if sharing.is_foreign(reference, store):
+        store, _ = sharing.foreign_parameter(ctx, reference, "ssm:GetParameterHistory")
+        reference = reference._replace(local=True)
     arn = reference.arn(store.region, store.account_id)
     found = _found(store, reference)
     ctx.authorize("ssm:GetParameterHistory", arn, conditions=tag_conditions(found))
