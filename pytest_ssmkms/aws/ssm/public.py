@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_ssmkms.aws.ssm.errors import AccessDeniedException
 from pytest_ssmkms.aws.ssm.index import Segments, TreeIndex
 from pytest_ssmkms.aws.ssm.model import Parameter, Version
-from pytest_ssmkms.aws.ssm.names import arn_of, is_public, key_of, segments_of
+from pytest_ssmkms.aws.ssm.names import arn_of, key_of, segments_of
 from pytest_ssmkms.aws.ssm.public_catalog import (
     GLOBAL_INFRASTRUCTURE_REGIONS,
     KNOWN_NAMESPACES,
