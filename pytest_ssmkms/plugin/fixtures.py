@@ -31,6 +31,8 @@ _MARKER_HELP = (
     "ssm_parameters(*paths, region=None): load SSM parameters from JSON seed files "
     "(aws ssm get-parameters-by-path output or a {name: value} mapping; a dict is an inline "
     "document) before the test runs",
+    "ssm_public_parameter(name, value, region=None): give an AWS public parameter "
+    "(/aws/service/...) another value for this test (repeatable; activates the ssm_kms mock)",
 )
 
 

@@ -23,7 +23,7 @@ from pytest_ssmkms.aws.errors import PluginUsageError
 if TYPE_CHECKING:
     from pytest_ssmkms.aws.backend import World
 
-SEED_MARKERS = ("kms_key", "ssm_parameter", "ssm_parameters")
+SEED_MARKERS = ("kms_key", "ssm_parameter", "ssm_parameters", "ssm_public_parameter")
 
 Node = pytest.Item | pytest.Collector  # pytest's own Node base class is not public
 
@@ -61,6 +61,28 @@ def seed_from_markers(world: World, node: Node, config: pytest.Config) -> None:
         preseed.put_parameter(world, what, arguments)
     for what, key_id, arguments in later:
         preseed.set_key_state(world, what, key_id, arguments)
+    for _, markers in _levels(node, "ssm_public_parameter"):  # nearer levels win
+        for marker in reversed(markers):  # the marker nearest the function last
+            apply_public_parameter_marker(world, marker)
+
+
+def apply_public_parameter_marker(world: World, marker: pytest.Mark) -> None:
+    from pytest_ssmkms.seeding.ssm import set_public_parameter
+
+    what = marker_call(marker)
+    arguments = dict(marker.kwargs)
+    names = ("name", "value")
+    if len(marker.args) > 2 or set(arguments) - {"name", "value", "region"}:
+        raise PluginUsageError(
+            f"{what}: ssm_public_parameter takes (name, value, region=None), as in "
+            "@pytest.mark.ssm_public_parameter('/aws/service/ami-amazon-linux-latest/"
+            "al2023-ami-kernel-default-x86_64', 'ami-0123456789abcdef0')"
+        )
+    for index, given in enumerate(marker.args):
+        arguments[names[index]] = given
+    if "name" not in arguments or "value" not in arguments:
+        raise PluginUsageError(f"{what}: ssm_public_parameter needs a name and a value")
+    set_public_parameter(world, arguments["name"], arguments["value"], arguments.get("region"), what)
 
 
 def _levels(node: Node, name: str) -> list[tuple[Node, list[pytest.Mark]]]:

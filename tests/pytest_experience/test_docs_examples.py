@@ -68,7 +68,7 @@ def test_the_doc_has_examples_for_every_section():
     expected = {
         "quickstart", "fixture_ssm_kms", "marker_alone", "fixture_ssm_kms_module",
         "fixture_ssm_kms_session", "handle", "marker_ssm_kms", "marker_kms_key",
-        "marker_ssm_parameter", "marker_ssm_parameters", "combine", "seeding_from_code",
+        "marker_ssm_parameter", "marker_ssm_parameters", "marker_ssm_public_parameter", "combine", "seeding_from_code",
         "ini_options", "ini_seed_files", "seed_file_mapping", "bad_seed_file",
         "scope_conflict", "clock", "unittest", "unittest_markers", "xdist", "misuse",
     }

@@ -188,3 +188,25 @@ def test_permissions_name_the_public_arn(ssm_kms):
         client.get_parameter(Name=AL2023)
     assert caught.value.response["Error"]["Code"] == "AccessDeniedException"
     assert client.get_parameters(Names=[AL2023])["Parameters"][0]["Name"] == AL2023
+
+
+@pytest.mark.ssm_public_parameter(AL2023, "ami-0fedcba9876543210")
+@pytest.mark.ssm_public_parameter("/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
+                                  "ami-0aaaaaaaaaaaaaaaa", region="eu-west-1")
+def test_the_marker_gives_public_names_values(ssm_kms):
+    assert boto3.client("ssm").get_parameter(Name=AL2023)["Parameter"]["Value"] == "ami-0fedcba9876543210"
+    eu = boto3.client("ssm", region_name="eu-west-1")
+    name = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+    assert eu.get_parameter(Name=name)["Parameter"]["Value"] == "ami-0aaaaaaaaaaaaaaaa"
+    assert boto3.client("ssm").get_parameter(Name=name)["Parameter"]["Value"] != "ami-0aaaaaaaaaaaaaaaa"
+
+
+def test_marker_misuse_is_a_plugin_error(ssm_kms):
+    from pytest_ssmkms.plugin.markers import apply_public_parameter_marker
+
+    with pytest.raises(PluginUsageError, match="needs a name and a value"):
+        apply_public_parameter_marker(ssm_kms.world, pytest.mark.ssm_public_parameter(AL2023).mark)
+    with pytest.raises(PluginUsageError, match=r"takes \(name, value, region=None\)"):
+        apply_public_parameter_marker(ssm_kms.world, pytest.mark.ssm_public_parameter(AL2023, "v", colour="red").mark)
+    with pytest.raises(PluginUsageError, match="/aws/service/"):
+        apply_public_parameter_marker(ssm_kms.world, pytest.mark.ssm_public_parameter("/mine", "v").mark)
