@@ -215,7 +215,7 @@ def foreign_parameter(
     caller's own policies) allow ``action``; AccessDenied when nothing shares it."""
     assert reference.account_id is not None
     # Looked up without making anything: an ARN from a request must not create an account.
-    backend = ctx.backend.world.existing(reference.account_id, reference.region)
+    backend = ctx.backend.world.existing(reference.account_id, reference.region or ctx.backend.region)
     owner: ParameterStore | None = backend.state("ssm") if backend is not None else None
     arn = reference.arn(ctx.backend.region, ctx.backend.account_id)
     found = owner.find(reference.name) if owner is not None else None
