@@ -98,3 +98,13 @@ def check_trail_outputs(trail: Any) -> list[str]:
         if record.error is None and record.result is not None:
             problems.extend(check_wire_result(record.service, record.operation, record.result))
     return problems
+
+
+def model_has(service: str, operation: str) -> bool:
+    """Whether the installed botocore's model of ``service`` has ``operation`` (models grow)."""
+    return operation in _session.get_service_model(service).operation_names
+
+
+def model_lists(service: str, shape: str, value: str) -> bool:
+    """Whether the installed model's enum ``shape`` of ``service`` lists ``value``."""
+    return value in (_session.get_service_model(service).shape_for(shape).enum or ())

@@ -216,9 +216,14 @@ def _enum_order(shape: Shape) -> tuple[str, ...]:
     if not shape.enum:
         return ()
     recorded = _AWS_ENUM_ORDER.get(shape.name)
-    if recorded is not None and set(recorded) == set(shape.enum):
-        return recorded
-    return tuple(shape.enum)
+    if recorded is None:
+        return tuple(shape.enum)
+    # Values added to the model after the recording (KMS's ENCAPSULATE_DECAPSULATE in botocore
+    # 1.44) are assumed to come after the recorded ones, in the model's order; recorded values a
+    # model does not have yet are left out.
+    present = set(shape.enum)
+    return tuple(value for value in recorded if value in present) + tuple(
+        value for value in shape.enum if value not in recorded)
 
 
 def _sensitive(shape: Shape) -> bool:
