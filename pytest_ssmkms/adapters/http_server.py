@@ -158,6 +158,12 @@ class _HttpServer(ThreadingHTTPServer):
         super().__init__(address, handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        # An answer is written as headers then body: with Nagle's algorithm on, the body
+        # waits for the client's (delayed, ~40 ms) ACK of the headers on every keep-alive call.
+        try:
+            request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:  # not a TCP socket (or already closed): nothing to tune
+            pass
         with self._connections_lock:
             self._connections.add(request)
         super().process_request(request, client_address)
@@ -217,7 +223,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer_api()
 
     def do_HEAD(self) -> None:  # noqa: N802
-        self._send(door.error_response(_HttpError(405, "MethodNotAllowed", "HEAD is not answered."), new_request_id()), body=False)
+        self._send(self._error(_HttpError(405, "MethodNotAllowed", "HEAD is not answered."), new_request_id()), body=False)
+
+    def version_string(self) -> str:
+        return self.server_version  # http.server appends a Python version (empty here) and a space
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         # http.server's access and error lines quote the request line: silenced (see _log).
@@ -233,7 +242,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.request_version = "HTTP/1.1"
         error = _HttpError(code, _HTTP_CODES.get(code, "BadRequest"), message or "Bad request.")
         try:
-            self._send(door.error_response(error, new_request_id()))
+            self._send(self._error(error, new_request_id()))
         except OSError:
             pass
 
@@ -247,13 +256,20 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             response = self._through_door(body)
         except AwsError as error:
-            response = door.error_response(error, request_id)
+            response = self._error(error, request_id)
         except Exception:  # a bug of ours: an AWS-shaped 500, never a traceback
-            response = door.error_response(
+            response = self._error(
                 _HttpError(500, "InternalFailure", "pytest-ssmkms failed to answer this request."),
                 request_id,
             )
         self._send(response)
+
+    def _error(self, error: AwsError, request_id: str) -> door.Response:
+        """The door's answer to ``error``, in the wire of the service the signature is scoped
+        to (STS's XML, else JSON): error bodies are never built here."""
+        headers = getattr(self, "headers", None)  # absent when the request line was unreadable
+        authorization = headers.get("Authorization", "") if headers is not None else ""
+        return door.error_answer(error, request_id, door.scope_service(authorization))
 
     def _through_door(self, body: bytes) -> door.Response:
         world = self.server.owner.world
@@ -277,7 +293,7 @@ class _Handler(BaseHTTPRequestHandler):
         except UnmockedServiceError as refused:
             raise _UnknownService(
                 f"pytest-ssmkms does not answer {refused.service}: this server answers "
-                "ssm, kms and cloudtrail (the service comes from the signature's credential "
+                "ssm, kms, cloudtrail and sts (the service comes from the signature's credential "
                 "scope and the X-Amz-Target header)."
             ) from None
         if response is None:  # a passthrough service: there is nowhere to pass it to
@@ -345,7 +361,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _refuse(self, status: int, code: str, message: str, request_id: str) -> bytes | None:
         self.close_connection = True  # the unread body would be taken for the next request
-        self._send(door.error_response(_HttpError(status, code, message), request_id))
+        self._send(self._error(_HttpError(status, code, message), request_id))
         return None
 
     # -- the Lambda extension --------------------------------------------------------------

@@ -222,7 +222,18 @@ def is_query(name: str) -> bool:
 
 
 def error_response(error: AwsError, request_id: str) -> Response:
+    """``error`` as a JSON 1.1 answer (SSM, KMS, CloudTrail)."""
     return Response(error.status, protocol.encode_error(error), request_id, error_code=error.code)
+
+
+def error_answer(error: AwsError, request_id: str, service: str = "") -> Response:
+    """AWS's answer to ``error`` raised outside any operation (HTTP framing, the signature, an
+    unknown service) in the wire ``service`` speaks: an ``<ErrorResponse>`` with the service's
+    own code for a query service (STS: ``SignatureDoesNotMatch``), JSON 1.1 otherwise. The one
+    place a transport gets an error body from, so the wire format stays here."""
+    if service and is_query(service):
+        return _query_wire(service).error(error, request_id)
+    return error_response(error, request_id)
 
 
 # Region names seen valid (a few per test run; bounded all the same).

@@ -45,6 +45,19 @@ def test_aws_cli_runs_the_seed_document_commands(ssm_kms, ssm_kms_server):
     assert [e["resources"][0]["ARN"] for e in encrypts][-1] == key.arn
 
 
+def test_aws_cli_sts_get_caller_identity(ssm_kms, ssm_kms_server):
+    assert ok(cli(ssm_kms_server, "sts", "get-caller-identity")) == {
+        "UserId": "AIDAPYTESTSSMKMSADMIN", "Account": "123456789012",
+        "Arn": "arn:aws:iam::123456789012:user/test-admin"}
+    reader = ssm_kms.principal("reader")
+    assert ok(cli(ssm_kms_server, "sts", "get-caller-identity", env=ssm_kms_server.env_for(reader)))[
+        "Arn"] == reader.arn
+    wrong = {**ssm_kms_server.env, "AWS_SECRET_ACCESS_KEY": "wrong"}
+    refused = cli(ssm_kms_server, "sts", "get-caller-identity", env=wrong)
+    assert refused.returncode != 0 and "(SignatureDoesNotMatch)" in refused.stderr
+    assert [e["eventName"] for e in ssm_kms.trail] == ["GetCallerIdentity", "GetCallerIdentity"]
+
+
 def test_aws_cli_sees_aws_errors(ssm_kms, ssm_kms_server):
     missing = cli(ssm_kms_server, "ssm", "get-parameter", "--name", "/nope")
     assert missing.returncode != 0 and "(ParameterNotFound)" in missing.stderr
@@ -58,12 +71,21 @@ def test_aws_cli_sees_aws_errors(ssm_kms, ssm_kms_server):
 NODE_SCRIPT = textwrap.dedent("""
     const { SSMClient, PutParameterCommand, GetParameterCommand } = require("@aws-sdk/client-ssm");
     const { KMSClient, EncryptCommand, DecryptCommand } = require("@aws-sdk/client-kms");
+    const { STSClient, GetCallerIdentityCommand } = require("@aws-sdk/client-sts");
     const config = { endpoint: process.env.AWS_ENDPOINT_URL, region: process.env.AWS_REGION, maxAttempts: 1 };
     const ssm = new SSMClient(config);
     const kms = new KMSClient(config);
+    const sts = new STSClient(config);
     const [keyId, disabledKeyId] = process.argv.slice(2);
     async function main() {
       const out = {};
+      out.caller = (await sts.send(new GetCallerIdentityCommand({}))).Arn;
+      const wrongSecret = new STSClient({ ...config, credentials: {
+        accessKeyId: process.env.AWS_ACCESS_KEY_ID, secretAccessKey: "wrong",
+        sessionToken: process.env.AWS_SESSION_TOKEN } });
+      try {
+        await wrongSecret.send(new GetCallerIdentityCommand({}));
+      } catch (error) { out.stsRefused = error.name; out.stsStatus = error.$metadata.httpStatusCode; }
       out.put = (await ssm.send(new PutParameterCommand({
         Name: "/node/db", Value: "from-node", Type: "SecureString", KeyId: keyId }))).Version;
       out.value = (await ssm.send(new GetParameterCommand({ Name: "/node/db", WithDecryption: true }))).Parameter.Value;
@@ -99,7 +121,8 @@ def test_javascript_sdk_v3(ssm_kms, ssm_kms_server, tmp_path: Path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
-        "put": 1, "value": "from-node", "decrypted": "hello",
+        "caller": "arn:aws:iam::123456789012:user/test-admin",
+        "stsRefused": "SignatureDoesNotMatch", "stsStatus": 403, "put": 1, "value": "from-node", "decrypted": "hello",
         "noContext": "InvalidCiphertextException", "disabled": "InvalidKeyId", "status": 400,
     }
     assert ssm_kms.trail.lookup(event_name="Decrypt")[0]["userIdentity"]["accessKeyId"] == (

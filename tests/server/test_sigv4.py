@@ -16,10 +16,10 @@ SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 
 def signed(body: bytes = b'{"Name":"/a"}', url: str = "http://127.0.0.1:4566/", secret: str = SECRET,
-           token: str | None = None) -> AWSRequest:
+           token: str | None = None, service: str = "ssm") -> AWSRequest:
     request = AWSRequest("POST", url, data=body, headers={
         "X-Amz-Target": "AmazonSSM.GetParameter", "Content-Type": "application/x-amz-json-1.1"})
-    SigV4Auth(Credentials("AKIAIOSFODNN7EXAMPLE", secret, token), "ssm", "eu-west-1").add_auth(request)
+    SigV4Auth(Credentials("AKIAIOSFODNN7EXAMPLE", secret, token), service, "eu-west-1").add_auth(request)
     return request
 
 
@@ -76,6 +76,22 @@ def test_stale_request_is_refused_with_aws_text():
         f"({now.strftime('%Y%m%dT%H%M%SZ')} - 5 min.)"
     )
     check(request, now=signed_at + timedelta(minutes=4))  # within the skew
+
+
+def test_sts_accepts_fifteen_minutes_of_skew():
+    request = signed(b"Action=GetCallerIdentity&Version=2011-06-15", service="sts")
+    amz_date = request.headers["X-Amz-Date"]
+    signed_at = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    check(request, now=signed_at + timedelta(minutes=14))
+    check(request, now=signed_at - timedelta(minutes=14))
+    now = signed_at + timedelta(minutes=16)
+    with pytest.raises(InvalidSignatureException) as caught:
+        check(request, now=now)
+    assert caught.value.message == (
+        f"Signature expired: {amz_date} is now earlier than "
+        f"{(now - timedelta(minutes=15)).strftime('%Y%m%dT%H%M%SZ')} "
+        f"({now.strftime('%Y%m%dT%H%M%SZ')} - 15 min.)"
+    )
 
 
 def test_request_from_the_future_is_refused():

@@ -13,6 +13,13 @@ ERROR_CODES = {
     "ValidationException": ("ValidationError", 400),
     "AccessDeniedException": ("AccessDenied", 403),
     "ExpiredTokenException": ("ExpiredToken", 403),
+    # Refusals of the signature (checked before any operation, over HTTP): STS's own codes,
+    # as quoted from its answers ("SignatureDoesNotMatch ... status code: 403",
+    # "InvalidClientTokenId: The security token included in the request is invalid").
+    "InvalidSignatureException": ("SignatureDoesNotMatch", 403),
+    "IncompleteSignatureException": ("IncompleteSignature", 400),
+    "MissingAuthenticationTokenException": ("MissingAuthenticationToken", 403),
+    "UnrecognizedClientException": ("InvalidClientTokenId", 403),
 }
 
 services.register(services.Service("sts", "", OPERATIONS, error_codes=ERROR_CODES))
