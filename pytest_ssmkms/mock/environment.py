@@ -1,11 +1,23 @@
 """The process environment while a mock is active: fake credentials, its region, no profiles.
 
+Several mocks may be active at once (nested, or started and stopped in any order): each
+activation is an entry of one stack. An activation remembers what it found when it started;
+when one stops, the environment returns to what it found only if it is the innermost, and
+otherwise hands what it found to the activation started just after it (which then restores
+that). So whatever the order, once the last one stops everything is as before the first
+started: ``os.environ`` and boto3's default session (which, made or used inside a mock, would
+keep the mock's credentials for every later ``boto3.client()``).
+
 And the region a mock takes when nothing configures one: the environment's, as boto3's.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+import threading
+from dataclasses import dataclass
+from typing import Any
 
 from pytest_ssmkms.aws.backend import (
     DEFAULT_ACCESS_KEY_ID,
@@ -29,6 +41,29 @@ _UNSET = (
 )
 
 Saved = dict[str, str | None]
+_NOT_LOADED = object()  # boto3 was not imported: nothing of it to restore but its absence
+
+
+@dataclass
+class _Snapshot:
+    """What an activation found when it started."""
+
+    environ: Saved
+    # boto3.DEFAULT_SESSION (or _NOT_LOADED), and the credentials its botocore session had
+    # resolved then (None: not yet resolved, so they are looked up again afterwards).
+    default_session: Any
+    credentials: Any
+
+
+@dataclass
+class _Activation:
+    token: object
+    region: str
+    found: _Snapshot
+
+
+_lock = threading.RLock()
+_stack: list[_Activation] = []
 
 
 def region_from_environment() -> str:
@@ -42,9 +77,40 @@ def region_from_environment() -> str:
     return DEFAULT_REGION
 
 
-def apply(region: str) -> Saved:
-    """Set the mock's environment; returns what to give :func:`restore` afterwards."""
-    wanted: dict[str, str | None] = dict.fromkeys(_UNSET)
+def enter(token: object, region: str) -> None:
+    """Set the mock's environment for the activation ``token`` (any object, told apart by
+    identity); :func:`leave` with the same token undoes it, in whatever order."""
+    with _lock:
+        found = _Snapshot(_read_environ(), *_read_default_session())
+        _stack.append(_Activation(token, region, found))
+        _set(_wanted(region))
+
+
+def leave(token: object) -> None:
+    """End the activation ``token``: the innermost restores what it found; any other hands
+    what it found to the next one, which restores it in its turn. Unknown tokens: no-op."""
+    with _lock:
+        index = next(
+            (i for i in range(len(_stack) - 1, -1, -1) if _stack[i].token is token), None
+        )
+        if index is None:
+            return
+        ending = _stack.pop(index)
+        if index < len(_stack):
+            _stack[index].found = ending.found
+            return
+        _set(ending.found.environ)
+        _restore_default_session(ending.found)
+
+
+def active_count() -> int:
+    """How many activations hold the environment (0 when it is the developer's own)."""
+    with _lock:
+        return len(_stack)
+
+
+def _wanted(region: str) -> Saved:
+    wanted: Saved = dict.fromkeys(_UNSET)
     wanted.update(
         AWS_ACCESS_KEY_ID=DEFAULT_ACCESS_KEY_ID,
         AWS_SECRET_ACCESS_KEY=DEFAULT_SECRET_ACCESS_KEY,
@@ -56,13 +122,41 @@ def apply(region: str) -> Saved:
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         AWS_CONFIG_FILE=os.devnull,
     )
-    saved = {name: os.environ.get(name) for name in wanted}
-    _set(wanted)
-    return saved
+    return wanted
 
 
-def restore(saved: Saved) -> None:
-    _set(saved)
+def _read_environ() -> Saved:
+    return {name: os.environ.get(name) for name in _wanted(DEFAULT_REGION)}
+
+
+def _read_default_session() -> tuple[Any, Any]:
+    boto3 = sys.modules.get("boto3")  # never imported here: it is not a runtime dependency
+    if boto3 is None:
+        return _NOT_LOADED, None
+    session = getattr(boto3, "DEFAULT_SESSION", None)
+    return session, _resolved_credentials(session)
+
+
+def _resolved_credentials(session: Any) -> Any:
+    core = getattr(session, "_session", None)
+    return getattr(core, "_credentials", None)
+
+
+def _restore_default_session(found: _Snapshot) -> None:
+    boto3 = sys.modules.get("boto3")
+    if boto3 is None:
+        return
+    if found.default_session is _NOT_LOADED:
+        # boto3 was first imported inside the mock: its default session (if any) was made
+        # with the mock's credentials and region; the next boto3.client() makes a new one.
+        setattr(boto3, "DEFAULT_SESSION", None)  # noqa: B010 - boto3 is untyped here
+        return
+    setattr(boto3, "DEFAULT_SESSION", found.default_session)  # noqa: B010
+    core = getattr(found.default_session, "_session", None)
+    if core is not None and hasattr(core, "_credentials"):
+        # botocore resolves a session's credentials once and keeps them: resolved inside the
+        # mock they would be the mock's test credentials from then on.
+        core._credentials = found.credentials
 
 
 def _set(values: Saved) -> None:

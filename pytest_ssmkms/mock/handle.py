@@ -22,7 +22,7 @@ from pytest_ssmkms.aws.clock import Clock
 from pytest_ssmkms.aws.errors import PluginUsageError
 from pytest_ssmkms.aws.iam.roles import Role, create_role
 from pytest_ssmkms.aws.trail import Trail
-from pytest_ssmkms.mock import environment
+from pytest_ssmkms.mock import environment, generators
 from pytest_ssmkms.mock.principals import create_principal
 from pytest_ssmkms.mock.server import SsmKmsServer
 from pytest_ssmkms.mock.sessions import new_boto3_session
@@ -143,7 +143,6 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
             deterministic_seed=deterministic,
         )
         self._world: World | None = None
-        self._saved_env: dict[str, str | None] = {}
 
     @property
     def handle(self) -> SsmKms:
@@ -157,19 +156,30 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
         region = self._region or environment.region_from_environment()
         settings = dataclasses.replace(self._settings, region=region, extra={})
         self._world = World(settings)
-        self._saved_env = environment.apply(settings.region)
-        adapters.activate(self._world)
+        self._resume()
         return SsmKms(self._world)
 
     def stop(self) -> None:
         if self._world is None:
             return
         try:
+            self._suspend()
+        finally:
+            self._world = None
+
+    def _resume(self) -> None:
+        """Make the started world answer again (start, and each resume of a generator)."""
+        assert self._world is not None
+        environment.enter(self, self._world.settings.region)
+        adapters.activate(self._world)
+
+    def _suspend(self) -> None:
+        """Stop answering, keeping the world (stop, and each time a generator yields)."""
+        assert self._world is not None
+        try:
             adapters.deactivate(self._world)
         finally:
-            environment.restore(self._saved_env)
-            self._saved_env = {}
-            self._world = None
+            environment.leave(self)
 
     def __enter__(self) -> SsmKms:
         return self.start()
@@ -201,7 +211,16 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
         return clone
 
     def _decorate_function(self, func: Callable[..., Any], test: str = "") -> Callable[..., Any]:
+        def before() -> None:
+            _refuse_hiding_the_fixture(test)
+
+        # Generators: active while the body runs, each resume (see mock/generators.py).
+        if inspect.isasyncgenfunction(func):
+            return generators.wrap_async_generator(func, self._fresh, before)
+        if inspect.isgeneratorfunction(func):
+            return generators.wrap_generator(func, self._fresh, before)
         if inspect.iscoroutinefunction(func):
+            # A coroutine runs from its start to its return: active across its awaits.
 
             @functools.wraps(func)
             async def run_async(*args: Any, **kwargs: Any) -> Any:
