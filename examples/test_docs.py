@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import pytest_ssmkms
+from pytest_ssmkms.aws.models import operation_names
 
 # pytester's in-process runs drop the modules first imported during a run; the plugin imports
 # its service packages lazily, so a second run would mix two copies of its error classes.
@@ -25,11 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
     "README.md", "docs/recipes.md", "docs/troubleshooting.md", "docs/fidelity.md", "docs/index.md",
     "docs/permissions.md",
-    "docs/ssm.md",
+    "docs/ssm.md", "docs/kms.md",
 ]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 # A file the next Python block needs: <!-- file: NAME --> right before a fenced block.
 FILE = re.compile(r"^<!-- file: (\S+) -->\n```\w*\n(.*?)^```", re.S | re.M)
+# A block that needs an operation newer botocore models add: <!-- needs: SERVICE OPERATION -->
+# right before it; it is skipped where the installed model lacks the operation.
+NEEDS = re.compile(r"<!-- needs: (\w+) (\w+) -->\n$")
 
 
 def blocks():
@@ -45,7 +49,14 @@ def blocks():
                 files[needed.group(1)] = needed.group(2)
             position = match.end()
             line = text.count("\n", 0, match.start()) + 1
-            yield pytest.param(match.group(1), files, id=f"{page}:{line}")
+            needs = NEEDS.search(text, 0, match.start())
+            marks = []
+            if needs is not None and needs.end() == match.start():
+                service, operation = needs.groups()
+                marks.append(pytest.mark.skipif(
+                    operation not in operation_names(service),
+                    reason=f"the installed botocore's {service} model has no {operation}"))
+            yield pytest.param(match.group(1), files, id=f"{page}:{line}", marks=marks)
             files = {}
 
 
@@ -71,4 +82,5 @@ def test_fidelity_lists_exactly_the_implemented_operations():
     for service in ("ssm", "kms", "cloudtrail"):
         section = text.split(f"<!-- operations: {service} -->", 1)[1].split("\n\n", 1)[0]
         listed = set(re.findall(r"`([A-Za-z]+)`", section))
-        assert listed == set(operation_table(service)), service
+        # The list is the newest model's; the table has what the installed model has of it.
+        assert listed & operation_names(service) == set(operation_table(service)), service

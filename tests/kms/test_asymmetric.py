@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def test_ecc_keys_are_reproducible_in_deterministic_mode():
     assert public_key() == public_key()
 
 
-@pytest.mark.parametrize("spec", ["ECC_NIST_P256", "RSA_2048"])
+@pytest.mark.parametrize("spec", ["ECC_NIST_P256", "RSA_2048", "ECC_NIST_EDWARDS25519"])
 def test_generate_data_key_pair(kms, spec):
     key = kms.create_key()["KeyMetadata"]
     out = kms.generate_data_key_pair(KeyId=key["KeyId"], KeyPairSpec=spec, EncryptionContext={"a": "b"})
@@ -140,6 +140,14 @@ def test_generate_data_key_pair(kms, spec):
     kms.disable_key(KeyId=key["KeyId"])
     with pytest.raises(kms.exceptions.DisabledException):
         kms.generate_data_key_pair(KeyId=key["KeyId"], KeyPairSpec=spec)
+
+
+def test_ed25519_data_key_pair_signs(kms):
+    key = kms.create_key()["KeyMetadata"]
+    out = kms.generate_data_key_pair(KeyId=key["KeyId"], KeyPairSpec="ECC_NIST_EDWARDS25519")
+    private = serialization.load_der_private_key(out["PrivateKeyPlaintext"], password=None)
+    assert isinstance(private, ed25519.Ed25519PrivateKey)
+    serialization.load_der_public_key(out["PublicKey"]).verify(private.sign(b"m"), b"m")
 
 
 def test_re_encrypt_between_symmetric_and_rsa_keys(kms):

@@ -16,10 +16,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 
-from pytest_ssmkms.aws.kms import mldsa
+from pytest_ssmkms.aws.kms import mldsa, mlkem
 
 PrivateKey = Union[
-    rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey, mldsa.PrivateKey
+    rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey, mldsa.PrivateKey,
+    mlkem.PrivateKey,
 ]
 
 _CURVES: dict[str, ec.EllipticCurve] = {
@@ -36,7 +37,8 @@ _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "SHA_512": hashes.SHA512,
 }
 SUPPORTED_SPECS = frozenset(
-    {"RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_EDWARDS25519", *_CURVES, *mldsa.available()}
+    {"RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_EDWARDS25519", *_CURVES, *mldsa.available(),
+     *mlkem.available()}
 )
 
 
@@ -56,6 +58,9 @@ def private_key(spec: str, secret: bytes) -> PrivateKey:
         return ed25519.Ed25519PrivateKey.from_private_bytes(hashlib.shake_256(secret).digest(32))
     if spec.startswith("ML_DSA_"):
         return mldsa.from_seed(spec, hashlib.shake_256(b"ML-DSA seed" + secret).digest(32))
+    if spec.startswith("ML_KEM_"):
+        seed = hashlib.shake_256(b"ML-KEM seed" + secret).digest(mlkem.SEED_BYTES)
+        return mlkem.from_seed(spec, seed)
     curve = _CURVES[spec]
     size = (curve.key_size + 7) // 8
     # Below 2**(bits-1), hence below the group order of these curves, and never zero.
@@ -75,6 +80,8 @@ def load_private(spec: str, der: bytes) -> PrivateKey | None:
         fits = isinstance(key, ed25519.Ed25519PrivateKey)
     elif spec.startswith("ML_DSA_"):
         fits = mldsa.spec_of(key) == spec
+    elif spec.startswith("ML_KEM_"):
+        fits = mlkem.spec_of(key) == spec
     else:
         curve = _CURVES.get(spec)
         fits = (curve is not None and isinstance(key, ec.EllipticCurvePrivateKey)

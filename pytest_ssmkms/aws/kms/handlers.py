@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pytest_ssmkms.aws.context import CallContext
+from pytest_ssmkms.aws.models import operation_names
 from pytest_ssmkms.aws.services import Handler
 from pytest_ssmkms.aws.kms import (
     ops_aliases,
@@ -18,6 +19,7 @@ from pytest_ssmkms.aws.kms import (
     ops_custom_key_stores,
     ops_grants,
     ops_import,
+    ops_kem,
     ops_key_agreement,
     ops_keys,
     ops_last_usage,
@@ -27,7 +29,7 @@ from pytest_ssmkms.aws.kms import (
 )
 
 
-OPERATIONS: Mapping[str, Handler] = {
+_ALL: Mapping[str, Handler] = {
     **ops_keys.OPERATIONS,
     **ops_aliases.OPERATIONS,
     **ops_crypto.OPERATIONS,
@@ -40,4 +42,12 @@ OPERATIONS: Mapping[str, Handler] = {
     **ops_multi_region.OPERATIONS,
     **ops_last_usage.OPERATIONS,
     **ops_key_agreement.OPERATIONS,
+    **ops_kem.OPERATIONS,
+}
+
+# Only the operations the installed botocore model has: a newer operation (Encapsulate and
+# Decapsulate arrived in botocore 1.44) can't be decoded without its model, so an older model
+# answers it UnknownOperationException, as for any operation the model lacks.
+OPERATIONS: Mapping[str, Handler] = {
+    name: handler for name, handler in _ALL.items() if name in operation_names("kms")
 }

@@ -15,9 +15,11 @@ from pytest_ssmkms.aws.trail.resources import KEY_TYPE
 if TYPE_CHECKING:
     from pytest_ssmkms.aws.trail import CallRecord, Trail
 
-# The operations KMS tracks (the model's KeyLastUsageTrackingOperation enum).
+# The operations KMS tracks (the model's KeyLastUsageTrackingOperation enum; Encapsulate and
+# Decapsulate from botocore 1.44, the models that have these operations).
 TRACKED = frozenset({
-    "Decrypt", "DeriveSharedSecret", "Encrypt", "GenerateDataKey", "GenerateDataKeyPair",
+    "Decapsulate", "Decrypt", "DeriveSharedSecret", "Encapsulate", "Encrypt", "GenerateDataKey",
+    "GenerateDataKeyPair",
     "GenerateDataKeyPairWithoutPlaintext", "GenerateDataKeyWithoutPlaintext", "GenerateMac",
     "ReEncrypt", "Sign", "Verify", "VerifyMac",
 })

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.errors import ValidationException
-from pytest_ssmkms.aws.kms import asymmetric, mldsa, states
+from pytest_ssmkms.aws.kms import asymmetric, mldsa, mlkem, states
 from pytest_ssmkms.aws.kms.common import check_grant_tokens, conditions, dry_run, find_key, registry
 from pytest_ssmkms.aws.kms.errors import (
     InvalidCiphertextException,
@@ -26,6 +26,8 @@ def private_key_of(key: Key) -> asymmetric.PrivateKey:
     if key.key_spec not in asymmetric.SUPPORTED_SPECS:
         if key.key_spec in mldsa.SIGNATURE_BYTES:
             raise UnsupportedOperationException(mldsa.missing(key.key_spec))
+        if key.key_spec in mlkem.CIPHERTEXT_BYTES:
+            raise UnsupportedOperationException(mlkem.missing(key.key_spec))
         raise UnsupportedOperationException(
             f"pytest-ssmkms does not implement cryptography with {key.key_spec} keys; "
             f"supported: {', '.join(sorted(asymmetric.SUPPORTED_SPECS))}, HMAC_* and SYMMETRIC_DEFAULT."
@@ -43,7 +45,7 @@ def private_key_of(key: Key) -> asymmetric.PrivateKey:
     return found
 
 
-def _usable(ctx: CallContext, params: dict[str, Any], action: str, usage: str, operation: str,
+def usable(ctx: CallContext, params: dict[str, Any], action: str, usage: str, operation: str,
             extra: dict[str, Any]) -> Key:
     identifier = params["KeyId"]
     key = find_key(ctx, identifier)
@@ -126,7 +128,7 @@ def _ml_dsa_message(message_type: str, message: bytes) -> bytes:
 def _signing(ctx: CallContext, params: dict[str, Any], operation: str) -> tuple[Key, bytes, bool]:
     algorithm = params["SigningAlgorithm"]
     extra = {"kms:SigningAlgorithm": algorithm, "kms:MessageType": params.get("MessageType", "RAW")}
-    key = _usable(ctx, params, f"kms:{operation}", "SIGN_VERIFY", operation, extra)
+    key = usable(ctx, params, f"kms:{operation}", "SIGN_VERIFY", operation, extra)
     _check_algorithm(key, "SigningAlgorithms", algorithm)
     if algorithm == "ED25519_PH_SHA_512":
         raise UnsupportedOperationException("pytest-ssmkms does not implement ED25519_PH_SHA_512.")
@@ -167,7 +169,7 @@ def verify(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 def _mac_key(ctx: CallContext, params: dict[str, Any], operation: str) -> tuple[Key, bytes]:
     algorithm = params["MacAlgorithm"]
-    key = _usable(ctx, params, f"kms:{operation}", "GENERATE_VERIFY_MAC", operation,
+    key = usable(ctx, params, f"kms:{operation}", "GENERATE_VERIFY_MAC", operation,
                   {"kms:MacAlgorithm": algorithm})
     _check_algorithm(key, "MacAlgorithms", algorithm)
     dry_run(params)

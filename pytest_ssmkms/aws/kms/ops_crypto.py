@@ -7,7 +7,7 @@ from typing import Any
 
 from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.errors import ValidationException
-from pytest_ssmkms.aws.kms import asymmetric, crypto, ops_asymmetric, states
+from pytest_ssmkms.aws.kms import asymmetric, crypto, mlkem, ops_asymmetric, states
 from pytest_ssmkms.aws.kms.common import (
     check_grant_tokens,
     conditions,
@@ -320,12 +320,20 @@ def generate_random(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 
 _KEY_PAIR_SPECS = ("RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384",
-                   "ECC_NIST_P521", "ECC_SECG_P256K1")
+                   "ECC_NIST_P521", "ECC_SECG_P256K1", "ECC_NIST_EDWARDS25519",
+                   *sorted(mlkem.available()))
 
 
 def _generate_pair(ctx: CallContext, params: dict[str, Any], operation: str) -> dict[str, Any]:
     spec = params["KeyPairSpec"]
     key = _encrypting_key(ctx, params, f"kms:{operation}", operation)
+    if spec.startswith("ML_KEM_") and ctx.region.startswith("cn-"):
+        # Documented ("The ML-KEM key specs are not available in China Regions"); text assumed.
+        raise UnsupportedOperationException(
+            f"KeyPairSpec {spec} is not available in the China Regions."
+        )
+    if spec in mlkem.CIPHERTEXT_BYTES and spec not in _KEY_PAIR_SPECS:
+        raise UnsupportedOperationException(mlkem.missing(spec))
     if spec not in _KEY_PAIR_SPECS:
         raise UnsupportedOperationException(
             f"pytest-ssmkms does not implement data key pairs of {spec}; "

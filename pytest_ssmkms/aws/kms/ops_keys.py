@@ -47,6 +47,11 @@ def check_key_shape(key_spec: str, key_usage: str, origin: str, region: str = ""
         raise UnsupportedOperationException(
             f"KeySpec SM2 is supported only in the China Regions, not in {region}."
         )
+    if key_spec.startswith("ML_KEM_") and region.startswith("cn-"):
+        # Documented ("The ML-KEM key specs are not available in China Regions"); text assumed.
+        raise UnsupportedOperationException(
+            f"KeySpec {key_spec} is not available in the China Regions."
+        )
 
 
 def create_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -37,6 +37,11 @@ _READ_ONLY_OPERATIONS = frozenset(
         "VerifyMac",
         "Sign",
         "Verify",
+        # The KMS guide's DeriveSharedSecret record is readOnly with null responseElements;
+        # the key encapsulation operations (botocore 1.44) are assumed recorded the same way.
+        "DeriveSharedSecret",
+        "Encapsulate",
+        "Decapsulate",
     }
 )
 # "The CloudTrail log entry for a Decrypt operation always includes the encryptionAlgorithm in
