@@ -1,9 +1,13 @@
-"""The authorizer remembers Allow decisions that read no condition key; every change to what
-they depend on (key policy, identity policies, grants, enforcement) applies from the next call."""
+"""The authorizer remembers Allow decisions, with the condition keys each one read and their
+values; a decision serves a later call only where those keys have the same values, and every
+change to what decisions depend on (key policy, identity policies, grants, enforcement, the
+clock) applies from the next call."""
 
 from __future__ import annotations
 
+import base64
 import json
+from datetime import timedelta
 from typing import Any
 
 import boto3
@@ -99,3 +103,56 @@ def test_conditions_are_evaluated_on_every_call(ssm_kms: SsmKms) -> None:
     assert code_of(
         kms.encrypt, KeyId=key, Plaintext=b"x", EncryptionContext={"app": "batch"}
     ) == "AccessDeniedException"
+
+
+def test_a_decision_that_read_conditions_serves_only_the_same_values(ssm_kms: SsmKms) -> None:
+    kms = boto3.client("kms")
+    key = kms.create_key(Policy=policy(
+        {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": ACCOUNT_ROOT},
+         "Action": "kms:*", "Resource": "*",
+         "Condition": {"StringEquals": {"kms:EncryptionContext:app": ["web", "batch"]}}},
+        {"Sid": "Manage", "Effect": "Allow", "Principal": {"AWS": ACCOUNT_ROOT},
+         "Action": ["kms:PutKeyPolicy", "kms:DescribeKey"], "Resource": "*"},
+    ))["KeyMetadata"]["KeyId"]
+    for app in ("web", "web", "batch", "web"):  # allowed, cached per value of the key read
+        kms.encrypt(KeyId=key, Plaintext=b"x", EncryptionContext={"app": app})
+    assert code_of(kms.encrypt, KeyId=key, Plaintext=b"x", EncryptionContext={"app": "cron"}) == "AccessDeniedException"
+    assert code_of(kms.encrypt, KeyId=key, Plaintext=b"x") == "AccessDeniedException"  # key absent
+    kms.encrypt(KeyId=key, Plaintext=b"x", EncryptionContext={"app": "web", "extra": "1"})
+
+
+def test_a_decision_on_the_time_follows_the_clock(ssm_kms: SsmKms) -> None:
+    kms = boto3.client("kms")
+    until = (ssm_kms.clock.now() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    key = kms.create_key(Policy=policy(
+        {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": ACCOUNT_ROOT},
+         "Action": "kms:*", "Resource": "*",
+         "Condition": {"DateLessThan": {"aws:CurrentTime": until}}},
+        {"Sid": "Manage", "Effect": "Allow", "Principal": {"AWS": ACCOUNT_ROOT},
+         "Action": ["kms:PutKeyPolicy", "kms:DescribeKey"], "Resource": "*"},
+    ))["KeyMetadata"]["KeyId"]
+    for _ in range(2):
+        kms.encrypt(KeyId=key, Plaintext=b"x")
+    ssm_kms.clock.advance(timedelta(hours=2))
+    assert code_of(kms.encrypt, KeyId=key, Plaintext=b"x") == "AccessDeniedException"
+
+
+def test_the_aws_managed_key_decision_follows_the_calling_service(ssm_kms: SsmKms) -> None:
+    # alias/aws/ssm's policy allows through SSM only (kms:ViaService): SSM's calls on the key
+    # are allowed (and remembered), a direct Decrypt of the same ciphertext is not.
+    ssm = boto3.client("ssm")
+    ssm.put_parameter(Name="/app/secret", Value="s", Type="SecureString")
+    for _ in range(2):
+        assert ssm.get_parameter(Name="/app/secret", WithDecryption=True)["Parameter"]["Value"] == "s"
+    user = ssm_kms.principal("reader", {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["ssm:GetParameter", "kms:Decrypt"], "Resource": "*"}],
+    })
+    parameter = user.client("ssm").get_parameter(Name="/app/secret")["Parameter"]
+    for _ in range(2):
+        assert user.client("ssm").get_parameter(Name="/app/secret", WithDecryption=True)["Parameter"]["Value"] == "s"
+    # Without decryption the value is the ciphertext; a direct Decrypt of it is refused.
+    context = {"PARAMETER_ARN": parameter["ARN"]}
+    for client in (boto3.client("kms"), user.client("kms")):
+        assert code_of(client.decrypt, CiphertextBlob=base64.b64decode(parameter["Value"]),
+                       EncryptionContext=context) == "AccessDeniedException"

@@ -50,9 +50,12 @@ def authorize(ctx: CallContext, request: AuthorizationRequest) -> dict[str, Any]
     return decide(ctx, request.action, request.resource, request.conditions, request.key, request)
 
 
-# Allow decisions that read no condition key (no statement on the way had a condition or a
-# policy variable), per World: such a decision depends only on what its cache key holds.
-# Each entry keeps the objects whose ids are in the key, so no id is reused while it lives.
+# Allow decisions per World. A decision depends only on what its cache key holds and on the
+# condition keys it read (conditions, policy variables): an entry keeps those reads with their
+# values, and serves a request only where each has the same value (the evaluation is a pure
+# function of them, so it would take the same path). A decision that read the request context
+# whole is not kept. Each entry keeps the objects whose ids are in the key, so no id is reused
+# while it lives.
 _CACHE_LIMIT = 4096
 
 
@@ -95,18 +98,23 @@ def decide(
             id(principal), id(policies), key_account,
         )
     cache: dict[tuple[Any, ...], Any] = world.decisions
-    if cache_key is not None:
-        hit = cache.get(cache_key)
-        if hit is not None and hit[0] is key_policy and hit[1] is principal and hit[2] is policies:
-            decision = dict(hit[3])
-            ctx.notes["decision"] = decision
-            return decision
+    hit = cache.get(cache_key) if cache_key is not None else None
+    if hit is not None and not (hit[0] is key_policy and hit[1] is principal and hit[2] is policies):
+        hit = None
+    if hit is not None and not hit[4]:
+        decision = dict(hit[3])
+        ctx.notes["decision"] = decision
+        return decision
     if request is None:
         from pytest_ssmkms.aws.context import AuthorizationRequest
 
         given = conditions() if callable(conditions) else conditions
         request = AuthorizationRequest(action, resource, given, key)
     keys = RequestKeys(ctx, request)
+    if hit is not None and keys.same_reads(hit[4]):
+        decision = dict(hit[3])
+        ctx.notes["decision"] = decision
+        return decision
     if key is not None:
         decision = _authorize_key(ctx, request, keys, key_policy)
     else:
@@ -116,10 +124,11 @@ def decide(
     ctx.notes["decision"] = decision
     if decision["effect"] != "Allow":
         raise AccessDeniedException(decision["reason"])
-    if cache_key is not None and keys.untouched():
+    reads = keys.reads() if cache_key is not None else None
+    if cache_key is not None and reads is not None:
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
-        cache[cache_key] = (key_policy, principal, policies, dict(decision))
+        cache[cache_key] = (key_policy, principal, policies, dict(decision), reads)
     return decision
 
 

@@ -146,13 +146,17 @@ DERIVED: dict[str, Derive] = {
 class RequestKeys(Mapping[str, Any]):
     """The request context of one authorization, keyed by normalized condition key name."""
 
-    __slots__ = ("_ctx", "_auth", "_given", "_derived")
+    __slots__ = ("_ctx", "_auth", "_given", "_derived", "_reads", "_whole")
 
     def __init__(self, ctx: CallContext, auth: AuthorizationRequest) -> None:
         self._ctx = ctx
         self._auth = auth
         self._given: Keys | None = None
         self._derived: Keys = {}
+        # What a decision read, in order, so that the authorizer can reuse the decision for a
+        # request that gives the same values; _whole when something read the context whole.
+        self._reads: list[tuple[str, Any]] = []
+        self._whole = False
 
     def given(self) -> Keys:
         """The keys the handler passed, normalized (built once)."""
@@ -171,17 +175,35 @@ class RequestKeys(Mapping[str, Any]):
         """Whether no key was read yet (a decision made so did not depend on any)."""
         return self._given is None and not self._derived
 
+    def reads(self) -> tuple[tuple[str, Any], ...] | None:
+        """The keys read so far with the values they had (absent: None), or None when the
+        context was read whole (its keys enumerated), which no list of reads describes."""
+        return None if self._whole else tuple(self._reads)
+
+    def same_reads(self, reads: tuple[tuple[str, Any], ...]) -> bool:
+        """Whether each key of ``reads`` has the same value in this request."""
+        return all(self._value(name) == value for name, value in reads)
+
+    def given_whole(self) -> Keys:
+        """:meth:`given` for a reader that goes through every given key."""
+        self._whole = True
+        return self.given()
+
     def get(self, name: str, default: Any = None) -> Any:
+        value = self._value(name)
+        self._reads.append((name, value))
+        return default if value is None else value
+
+    def _value(self, name: str) -> Any:
         if name not in DERIVED:  # global keys are never the handler's to give
             given = self.given()
             if name in given:
                 return given[name]
         if name in self._derived:
-            value = self._derived[name]
-        else:
-            value = self._derive(name)
-            self._derived[name] = value
-        return default if value is None else value
+            return self._derived[name]
+        value = self._derive(name)
+        self._derived[name] = value
+        return value
 
     def _derive(self, name: str) -> Any:
         how = DERIVED.get(name)
@@ -206,6 +228,7 @@ class RequestKeys(Mapping[str, Any]):
         return value
 
     def _all(self) -> Keys:
+        self._whole = True
         everything: Keys = {}
         for name in DERIVED:
             value = self.get(name)
@@ -231,5 +254,5 @@ def build_keys(ctx: CallContext, request: AuthorizationRequest) -> Keys:
 
 def encryption_context(keys: Mapping[str, Any]) -> dict[str, str]:
     """The request's encryption context, read back from its condition keys (for grants)."""
-    source = keys.given() if isinstance(keys, RequestKeys) else keys
+    source = keys.given_whole() if isinstance(keys, RequestKeys) else keys
     return {k[len(_EC) :]: v for k, v in source.items() if k.startswith(_EC) and isinstance(v, str)}
