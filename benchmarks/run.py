@@ -16,6 +16,9 @@ What is measured, in one run:
 2. A test's whole mock cost: start a mock, ``boto3.client("ssm")``, one call, stop.
 3. GetParametersByPath returning 10 parameters while the store holds 100, 1,000, 10,000.
 4. Memory held by 10,000 parameters (tracemalloc), trail records included.
+5. Over HTTP (``benchmarks/over_http.py``, also runnable alone): per-call cost from boto3
+   against the server, its HTTP floor and moto's ThreadedMotoServer, and requests per second
+   with 8 concurrent clients (``--no-http`` skips it).
 
 Operations the plugin does not implement yet show as ``n/a``. Timings are never asserted
 anywhere: this script only reports them (targets in shared/DESIGN.md).
@@ -560,6 +563,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer rounds and calls")
     parser.add_argument("--no-moto", action="store_true", help="skip moto even if importable")
     parser.add_argument("--skip-memory", action="store_true", help="skip the tracemalloc section")
+    parser.add_argument("--no-http", action="store_true", help="skip the over-HTTP section")
     parser.add_argument(
         "--timer",
         choices=("wall", "cpu"),
@@ -706,6 +710,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         if "SecureString" in ours_missing:
             print("  ssmkms SecureString column: values not encrypted yet")
+    if not args.no_http:
+        import over_http  # beside this script
+
+        over_http.run(quick=args.quick, with_moto=not args.no_moto)
     return 0
 
 

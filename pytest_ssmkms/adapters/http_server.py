@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 SOCKET_TIMEOUT = 10.0
 
 Log = Callable[[str], None]
+# What turns a request into an answer: the front door; the benchmark's HTTP floor gives one
+# that answers canned bodies, to measure this server's own cost.
+Answer = Callable[["World", door.Request], "door.Response | None"]
 
 
 class _HttpError(AwsError):
@@ -65,9 +68,11 @@ class Server:
         *,
         log: Log | None = None,
         timeout: float = SOCKET_TIMEOUT,
+        answer: Answer = door.answer,
     ) -> None:
         self.world = world
         self.timeout = timeout
+        self.answer = answer
         # The session token the default credentials carry in .env: the Lambda extension's
         # token (AWS_SESSION_TOKEN), accepted as the default identity's own.
         self.session_token = "FwoGZXIvYXdzEPYTESTSSMKMS" + secrets.token_urlsafe(24)
@@ -289,7 +294,7 @@ class _Handler(BaseHTTPRequestHandler):
             service_hint=scope.service,
         )
         try:
-            response = door.answer(world, request)
+            response = self.server.owner.answer(world, request)
         except UnmockedServiceError as refused:
             raise _UnknownService(
                 f"pytest-ssmkms does not answer {refused.service}: this server answers "
@@ -423,10 +428,12 @@ def serve(
     *,
     log: Log | None = None,
     timeout: float = SOCKET_TIMEOUT,
+    answer: Answer = door.answer,
 ) -> Server:
     """Start serving ``world`` on ``host:port`` (0: a free port) in a background thread;
-    ``timeout``: seconds a connection may stay silent before it is closed."""
-    return Server(world, host, port, log=log, timeout=timeout)
+    ``timeout``: seconds a connection may stay silent before it is closed; ``answer``: what
+    answers each request (the front door)."""
+    return Server(world, host, port, log=log, timeout=timeout, answer=answer)
 
 
 def environment(server: Server, caller: Caller, access_key: str, secret: str) -> dict[str, str]:
