@@ -10,7 +10,13 @@ from typing import Any
 from pytest_ssmkms.aws import services
 from pytest_ssmkms.aws.clock import Clock
 from pytest_ssmkms.aws.context import CallContext, Caller, new_request_id
-from pytest_ssmkms.aws.errors import AwsError, ExpiredTokenException, UnknownOperationError
+from pytest_ssmkms.aws.errors import (
+    AwsError,
+    ExpiredTokenException,
+    UnknownOperationError,
+    UnrecognizedClientException,
+)
+from pytest_ssmkms.aws.iam import access_keys
 from pytest_ssmkms.aws.partitions import partition_id
 from pytest_ssmkms.aws.services import Handler
 from pytest_ssmkms.aws.trail import CallRecord, Trail
@@ -93,16 +99,21 @@ class World:
             return list(self._backends.values())
 
     def caller_for(self, access_key_id: str | None) -> Caller:
-        """The identity behind an access key; unknown keys act as the account's administrator.
-        Raises ExpiredTokenException for temporary credentials past their expiration."""
+        """The identity behind an access key. Raises ExpiredTokenException for temporary
+        credentials past their expiration, and UnrecognizedClientException for a key the mock
+        issued in another world (a principal or session of another mock): it is nobody here.
+
+        A key the mock never issued (your own credentials, from a session made before the
+        mock) acts as the account's administrator, recorded with the default key id: a real
+        key id never reaches the trail, the trail file or a failure report."""
         if access_key_id:
             known = self.identities.get(access_key_id)
             if known is not None:
                 if known.expires is not None and self.clock.now() >= known.expires:
                     raise ExpiredTokenException()
                 return known
-            if access_key_id != self.default_caller.access_key_id:
-                return _admin_with_key(self.default_caller, access_key_id)
+            if access_keys.is_issued(access_key_id):
+                raise UnrecognizedClientException()
         return self.default_caller
 
     def context(
@@ -130,17 +141,6 @@ class World:
             user_agent="pytest-ssmkms",
             trusted=True,
         )
-
-
-def _admin_with_key(admin: Caller, access_key_id: str) -> Caller:
-    return Caller(
-        type=admin.type,
-        arn=admin.arn,
-        principal_id=admin.principal_id,
-        account_id=admin.account_id,
-        access_key_id=access_key_id,
-        user_name=admin.user_name,
-    )
 
 
 class Backend:

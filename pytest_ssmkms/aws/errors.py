@@ -97,6 +97,18 @@ class ExpiredTokenException(AwsError):
         super().__init__("The security token included in the request is expired")
 
 
+class UnrecognizedClientException(AwsError):
+    """An access key the service does not know (checked before any service runs). JSON
+    services answer this code with a 400; STS answers ``InvalidClientTokenId`` with a 403 (the
+    wire maps it)."""
+
+    code = "UnrecognizedClientException"
+
+    def __init__(self, message: str = "The security token included in the request is invalid.") -> None:
+        # AWS's text, quoted in many public transcripts (DynamoDB, Cognito, ECS, Logs, ...).
+        super().__init__(message)
+
+
 class SerializationException(AwsError):
     """A request body that is not the JSON object the operation takes."""
 

@@ -18,7 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl, quote
 
-from pytest_ssmkms.aws.errors import AwsError, InvalidSignatureException
+from pytest_ssmkms.aws.errors import (  # noqa: F401 - UnrecognizedClientException: re-exported
+    AwsError,
+    InvalidSignatureException,
+    UnrecognizedClientException,
+)
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 AMZ_DATE = "%Y%m%dT%H%M%SZ"
@@ -52,12 +56,6 @@ class MissingAuthenticationTokenException(AwsError):
     """A request with no signature at all."""
 
     code = "MissingAuthenticationTokenException"
-
-
-class UnrecognizedClientException(AwsError):
-    """A session token that is not the one issued with the access key."""
-
-    code = "UnrecognizedClientException"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pytest_ssmkms.aws.context import Caller
+from pytest_ssmkms.aws.iam import access_keys
 from pytest_ssmkms.aws.errors import PluginUsageError
 from pytest_ssmkms.aws.iam.evaluation import PrincipalRef
 from pytest_ssmkms.aws.iam.policy import Policy, PolicyError, parse_policy
@@ -50,7 +51,10 @@ class Principal:
         digest = hashlib.sha256(seed.encode()).digest()
         letters = base64.b32encode(digest).decode()  # A-Z and 2-7, as AWS ids use
         unique_id = ("AIDA" if kind == "user" else "AROA") + letters[:17]
-        self.access_key_id = ("AKIA" if kind == "user" else "ASIA") + letters[17:33]
+        # A key id the mock recognises as its own in any world (iam/access_keys.py).
+        self.access_key_id = access_keys.issue(
+            "AKIA" if kind == "user" else "ASIA", hashlib.sha256(b"key id:" + digest).digest()
+        )
         # The credentials a client signs with (the mock's Principal makes boto3 sessions).
         self.secret_access_key = base64.b64encode(digest[8:38]).decode()
         self.session_token = (

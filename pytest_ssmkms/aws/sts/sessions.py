@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pytest_ssmkms.aws.context import Caller
+from pytest_ssmkms.aws.iam import access_keys
 from pytest_ssmkms.aws.iam.evaluation import PrincipalRef
 
 if TYPE_CHECKING:
@@ -43,8 +44,7 @@ class RoleSession:
         self.chained = chained  # made with another role session's credentials
         self.source_identity = source_identity
         self.tags = tags  # session tags: the session's aws:PrincipalTag/<key> values
-        letters = base64.b32encode(random_bytes).decode()  # A-Z and 2-7, as AWS key ids use
-        self.access_key_id = "ASIA" + letters[:16]
+        self.access_key_id = access_keys.issue("ASIA", random_bytes[:10])
         # The secret and the token from independent digests: the token, which the trail shows
         # as CloudTrail does, must not hold the secret, which it never shows.
         secret = hashlib.sha256(b"secret:" + random_bytes).digest()
