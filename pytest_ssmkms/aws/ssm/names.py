@@ -82,8 +82,11 @@ def check_name(name: str) -> str:
     return name
 
 
-def check_new_name(name: str, region: str, account_id: str) -> str:
-    """Validate a name given to write (put, delete, label, tag)."""
+def check_new_name(name: str, region: str, account_id: str, *, creating: bool = False) -> str:
+    """Validate a name given to write (put, delete, label). ``creating`` (PutParameter): the
+    15-level limit applies too. Only there: the model lists HierarchyLevelLimitExceeded for
+    PutParameter alone, and a deeper name cannot exist, so deleting or labelling one answers
+    ParameterNotFound, as for any name that does not exist."""
     name = check_name(name)
     if _reserved(name, "aws"):
         raise AccessDeniedException(f"No access to reserved parameter name: {name}.")
@@ -97,7 +100,7 @@ def check_new_name(name: str, region: str, account_id: str) -> str:
             f"characters, including the {prefix} characters of the ARN that precede the name "
             f"({head})."
         )
-    if key.count("/") + 1 > MAX_LEVELS:
+    if creating and key.count("/") + 1 > MAX_LEVELS:
         raise HierarchyLevelLimitExceededException()
     return name
 

@@ -74,7 +74,7 @@ def plan_put(store: ParameterStore, params: dict[str, Any]) -> Plan:
     overwrite = bool(params.get("Overwrite", False))
     if overwrite and params.get("Tags"):
         raise ValidationException(TAGS_WITH_OVERWRITE)
-    name = check_new_name(params["Name"], store.region, store.account_id)
+    name = check_new_name(params["Name"], store.region, store.account_id, creating=True)
     value: str = params["Value"]
     if value == "":
         raise ValidationException(

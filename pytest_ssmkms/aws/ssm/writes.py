@@ -15,7 +15,7 @@ from pytest_ssmkms.aws.ssm.putting import commit, plan_put
 
 def put_parameter(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     store = store_of(ctx)
-    name = check_new_name(params["Name"], store.region, store.account_id)
+    name = check_new_name(params["Name"], store.region, store.account_id, creating=True)
     overwrite = bool(params.get("Overwrite", False))
     conditions = {"ssm:Overwrite": "true" if overwrite else "false"}
     conditions.update(tag_conditions(store.find(name)))
