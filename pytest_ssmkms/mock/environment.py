@@ -6,7 +6,7 @@ when one stops, the environment returns to what it found only if it is the inner
 otherwise hands what it found to the activation started just after it (which then restores
 that). So whatever the order, once the last one stops everything is as before the first
 started: ``os.environ`` and boto3's default session (which, made or used inside a mock, would
-keep the mock's credentials for every later ``boto3.client()``).
+keep the mock's credentials and empty config files for every later ``boto3.client()``).
 
 And the region a mock takes when nothing configures one: the environment's, as boto3's.
 """
@@ -134,22 +134,31 @@ def _read_default_session() -> tuple[Any, Any]:
     if boto3 is None:
         return _NOT_LOADED, None
     session = getattr(boto3, "DEFAULT_SESSION", None)
-    return session, _resolved_credentials(session)
-
-
-def _resolved_credentials(session: Any) -> Any:
     core = getattr(session, "_session", None)
-    return getattr(core, "_credentials", None)
+    if core is not None:
+        _settle(core)
+    return session, getattr(core, "_credentials", None)
+
+
+def _settle(core: Any) -> None:
+    """Have a session from before the mock read, now, what botocore reads once and keeps: the
+    config files and the credential providers (which capture the file paths). Read first
+    inside the mock, they would be the mock's (empty files) for good."""
+    try:
+        core.full_config
+        core.get_component("credential_provider")
+    except Exception:  # noqa: BLE001 - a broken config of yours is yours to meet, later
+        pass
 
 
 def _restore_default_session(found: _Snapshot) -> None:
     boto3 = sys.modules.get("boto3")
     if boto3 is None:
         return
-    if found.default_session is _NOT_LOADED:
-        # boto3 was first imported inside the mock: its default session (if any) was made
-        # with the mock's credentials and region; the next boto3.client() makes a new one.
-        setattr(boto3, "DEFAULT_SESSION", None)  # noqa: B010 - boto3 is untyped here
+    if found.default_session is _NOT_LOADED or found.default_session is None:
+        made_inside = getattr(boto3, "DEFAULT_SESSION", None)
+        if made_inside is not None and not _forget_the_mock(getattr(made_inside, "_session", None)):
+            setattr(boto3, "DEFAULT_SESSION", None)  # noqa: B010 - boto3 is untyped here
         return
     setattr(boto3, "DEFAULT_SESSION", found.default_session)  # noqa: B010
     core = getattr(found.default_session, "_session", None)
@@ -157,6 +166,22 @@ def _restore_default_session(found: _Snapshot) -> None:
         # botocore resolves a session's credentials once and keeps them: resolved inside the
         # mock they would be the mock's test credentials from then on.
         core._credentials = found.credentials
+
+
+def _forget_the_mock(core: Any) -> bool:
+    """Make a default session made inside the mock read the environment afresh, as one made
+    now would: its credentials, config files, profile and credential providers were the
+    mock's. Keeping the session (rather than dropping it) keeps what is costly to rebuild
+    and has nothing of the mock: its loaded models and ~130 registered handlers, which a new
+    session takes ~100 ms to make. False if this botocore keeps them otherwise."""
+    names = ("_credentials", "_config", "_profile_map", "_profile")
+    register = getattr(core, "_register_credential_provider", None)
+    if not callable(register) or not all(hasattr(core, name) for name in names):
+        return False
+    for name in names:
+        setattr(core, name, None)
+    register()
+    return True
 
 
 def _set(values: Saved) -> None:

@@ -18,11 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl, quote
 
-from pytest_ssmkms.aws.errors import (  # noqa: F401 - UnrecognizedClientException: re-exported
-    AwsError,
-    InvalidSignatureException,
-    UnrecognizedClientException,
-)
+from pytest_ssmkms.aws.errors import AwsError, InvalidSignatureException
+from pytest_ssmkms.aws.errors import UnrecognizedClientException as UnrecognizedClientException
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 AMZ_DATE = "%Y%m%dT%H%M%SZ"

@@ -106,11 +106,49 @@ def test_default_session_made_inside_the_mock_is_not_kept(developer):
     boto3.DEFAULT_SESSION = None
     with mock_ssm_kms():
         boto3.client("ssm").put_parameter(Name="/p", Value="v", Type="String")
-    # A session made inside holds the mock's credentials for good: it is dropped.
-    assert boto3.DEFAULT_SESSION is None
+        made_inside = boto3.DEFAULT_SESSION
+    # It read the mock's credentials and empty config files: it forgets them (it used to keep
+    # them), and is kept, so the next test's boto3.client() does not rebuild a session.
+    assert boto3.DEFAULT_SESSION in (None, made_inside)
     client = boto3.client("ssm")
     assert client._request_signer._credentials.access_key == DEVELOPER["AWS_ACCESS_KEY_ID"]
     assert client.meta.region_name == DEVELOPER["AWS_DEFAULT_REGION"]
+    assert "production" in boto3.DEFAULT_SESSION._session.full_config["profiles"]
+    with mock_ssm_kms() as aws:
+        # (Signed with your key, resolved outside: answered as the default administrator.)
+        boto3.client("ssm").put_parameter(Name="/q", Value="v", Type="String")
+        assert len(aws.trail) == 1
+        assert boto3.DEFAULT_SESSION is made_inside  # reused: ~100 ms saved per test
+
+
+@pytest.fixture
+def developer_files(monkeypatch: pytest.MonkeyPatch, tmp_path) -> str:
+    """Your credentials in ~/.aws files (not the environment), with a profile."""
+    (tmp_path / "credentials").write_text(
+        "[production]\naws_access_key_id = AKIAFROMTHEFILE12345\naws_secret_access_key = s\n"
+    )
+    (tmp_path / "config").write_text("[profile production]\nregion = eu-north-1\n")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_PROFILE", "production")
+    previous = boto3.DEFAULT_SESSION
+    yield "AKIAFROMTHEFILE12345"
+    boto3.DEFAULT_SESSION = previous
+
+
+@pytest.mark.parametrize("made", ["before, unused", "inside"])
+def test_default_session_reads_your_files_again_after_the_mock(developer_files, made):
+    boto3.DEFAULT_SESSION = None
+    if made == "before, unused":
+        boto3.setup_default_session()
+    with mock_ssm_kms():
+        # Read first here, the config files are the mock's (empty) and so would stay.
+        boto3.client("ssm").put_parameter(Name="/p", Value="v", Type="String")
+    client = boto3.client("ssm")
+    assert client._request_signer._credentials.access_key == developer_files
+    assert client.meta.region_name == "eu-north-1"
 
 
 def test_default_session_from_before_forgets_the_mocks_credentials(developer):
