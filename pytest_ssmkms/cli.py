@@ -2,7 +2,7 @@
 local development and docker-compose.
 
 It prints the endpoint once it listens, answers until SIGINT or SIGTERM, then writes the trail
-file (``--trail``) and exits 0.
+file (``--trail``) and the state file (``--state``, restored on the next start) and exits 0.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from pytest_ssmkms.adapters import http_server
 from pytest_ssmkms.aws.backend import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Settings, World
 from pytest_ssmkms.aws.errors import PluginUsageError
+from pytest_ssmkms.mock import state_file
 from pytest_ssmkms.mock.environment import region_from_environment
 from pytest_ssmkms.seeding import files as seed_files
 from pytest_ssmkms.seeding import preseed
@@ -41,12 +42,17 @@ def parser() -> argparse.ArgumentParser:
         "--region", default=None,
         help=f"default region (default: AWS_DEFAULT_REGION, else AWS_REGION, else {DEFAULT_REGION})",
     )
-    serve.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID, help=f"account id (default {DEFAULT_ACCOUNT_ID})")
+    serve.add_argument("--account-id", default=None, help=f"account id (default {DEFAULT_ACCOUNT_ID})")
     serve.add_argument(
         "--seed", action="append", default=[], metavar="FILE",
         help="a parameter seed file (docs/pytest.md's formats); repeatable",
     )
     serve.add_argument("--trail", metavar="FILE", help='write the trail as {"Records": [...]} on exit')
+    serve.add_argument(
+        "--state", metavar="FILE",
+        help="restore the whole world from FILE on start (if it exists) and save it there on exit; "
+        "it holds key material and secrets, and is written mode 0600",
+    )
     serve.add_argument(
         "--allow-remote", action="store_true",
         help="allow --host to be an address other than loopback (anyone who reaches it is admin)",
@@ -79,11 +85,23 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
         )
     if not (0 <= args.port <= 65535):
         raise PluginUsageError(f"--port must be 0-65535, got {args.port}")
-    _check_account_id(args.account_id)
-    args.region = args.region or region_from_environment()
-    world = World(Settings(region=args.region, account_id=args.account_id))
-    for path in args.seed:
-        _seed(world, path)
+    if args.account_id is not None:
+        _check_account_id(args.account_id)
+    state = Path(args.state) if args.state else None
+    restored = state_file.load(state) if state is not None else None
+    if restored is not None:
+        world = restored
+        _check_matches(world, args)
+        args.region, args.account_id = world.settings.region, world.settings.account_id
+        if args.seed:
+            print(f"pytest-ssmkms: restored {state}; --seed files are not applied over a "
+                  "restored state (they were, when it was first made)", file=sys.stderr)
+    else:
+        args.region = args.region or region_from_environment()
+        args.account_id = args.account_id or DEFAULT_ACCOUNT_ID
+        world = World(Settings(region=args.region, account_id=args.account_id))
+        for path in args.seed:
+            _seed(world, path)
     log = None if args.quiet else _log_to(out)
     try:
         server = http_server.serve(world, args.host, args.port, log=log)
@@ -106,6 +124,8 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
             signal.signal(sig, handler)
     if args.trail:
         _write_trail(world, Path(args.trail))
+    if state is not None:
+        state_file.save(world, state)
     print("pytest-ssmkms stopped", file=out, flush=True)
     return 0
 
@@ -117,6 +137,19 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _check_matches(world: World, args: argparse.Namespace) -> None:
+    """A restored world keeps its account and Region: a flag naming others is a mistake."""
+    for flag, given, saved in (
+        ("--account-id", args.account_id, world.settings.account_id),
+        ("--region", args.region, world.settings.region),
+    ):
+        if given is not None and given != saved:
+            raise PluginUsageError(
+                f"{flag} {given} differs from the state file's {saved}: drop {flag}, or "
+                "give another --state file to start a new world"
+            )
 
 
 def _check_account_id(account_id: str) -> None:
