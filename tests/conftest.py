@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Iterator
 
@@ -13,6 +14,13 @@ from tests.shapes import check_trail_outputs
 # the default, us-east-1, whatever region the machine running it is set up for.
 for _name in ("AWS_DEFAULT_REGION", "AWS_REGION"):
     os.environ.pop(_name, None)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    # pyproject sets pytest-asyncio's loop scope; without pytest-asyncio (the async extra's
+    # tests then skip) the option is declared here so that pytest does not warn about it.
+    if importlib.util.find_spec("pytest_asyncio") is None:
+        parser.addini("asyncio_default_fixture_loop_scope", "pytest-asyncio's (not installed)")
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pytest_ssmkms.adapters import activation, botocore_hook
+from pytest_ssmkms.adapters import activation, aiobotocore_hook, botocore_hook
 from pytest_ssmkms.adapters.activation import active_world, active_worlds
 
 if TYPE_CHECKING:
@@ -17,6 +17,7 @@ __all__ = ["activate", "active_world", "active_worlds", "deactivate", "install"]
 def install() -> None:
     """Hook every in-process client library (idempotent, cheap after the first call)."""
     botocore_hook.install()
+    aiobotocore_hook.install()
 
 
 def activate(world: World) -> None:

@@ -29,6 +29,10 @@ from pytest_ssmkms.wire import door
 if TYPE_CHECKING:
     from pytest_ssmkms.aws.backend import World
 
+# The request attribute an adapter sets to have before_send build its client's kind of
+# response (aiobotocore awaits what botocore reads); absent, botocore's AWSResponse is built.
+RESPONSE_BUILDER = "_ssmkms_response_builder"
+
 _install_lock = threading.Lock()
 _installed = False
 
@@ -56,7 +60,12 @@ def before_send(request: AWSPreparedRequest, event_name: str = "", **_: Any) -> 
         return None
     parts = event_name.split(".")
     service, operation = (parts[1], parts[2]) if len(parts) > 2 else ("", "")
-    return _answer(world, request, service, operation)
+    answer = door_answer(world, request, service, operation)
+    if answer is None:
+        return None
+    # An async client's request carries the builder of the response its endpoint awaits.
+    build = request.__dict__.get(RESPONSE_BUILDER)
+    return aws_response(request.url, answer) if build is None else build(request.url, answer)
 
 
 def _guard_transport(
@@ -69,8 +78,8 @@ def _guard_transport(
         return wrapped(*args, **kwargs)
     request = args[0] if args else kwargs["request"]
     service = instance._endpoint_prefix if hasattr(instance, "_endpoint_prefix") else ""
-    answer = _answer(world, request, str(service))
-    return wrapped(*args, **kwargs) if answer is None else answer
+    answer = door_answer(world, request, str(service))
+    return wrapped(*args, **kwargs) if answer is None else aws_response(request.url, answer)
 
 
 def _sign_without_credentials(
@@ -92,9 +101,11 @@ def _sign_without_credentials(
     return wrapped(*args, **kwargs)
 
 
-def _answer(
+def door_answer(
     world: World, request: AWSPreparedRequest, service_hint: str, operation_hint: str = ""
-) -> AWSResponse | None:
+) -> door.Response | None:
+    """The door's answer to a botocore request (sync or async client alike); None lets a
+    passthrough service's request go on to the network."""
     headers = _plain_headers(request.headers)
     if headers is not None:
         target, authorization, user_agent = headers
@@ -122,7 +133,7 @@ def _answer(
             operation_hint,
         ),
     )
-    return None if answer is None else aws_response(request.url, answer)
+    return answer
 
 
 def _header(headers: Any, name: str) -> str:

@@ -8,6 +8,12 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.shapes import model_has
+
+pytestmark = pytest.mark.skipif(
+    not model_has("kms", "GetKeyLastUsage"), reason="this botocore has no GetKeyLastUsage"
+)
+
 
 @pytest.fixture
 def kms(ssm_kms):
