@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
     "README.md", "docs/recipes.md", "docs/troubleshooting.md", "docs/fidelity.md", "docs/index.md",
     "docs/permissions.md",
-    "docs/ssm.md", "docs/kms.md",
+    "docs/ssm.md", "docs/kms.md", "docs/server.md",
 ]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 # A file the next Python block needs: <!-- file: NAME --> right before a fenced block.
