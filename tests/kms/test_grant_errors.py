@@ -53,3 +53,27 @@ def test_unknown_grant_tokens(kms, granted, token):
     assert answer(kms.retire_grant, GrantToken=token) == expected
     assert answer(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"p", GrantTokens=[token]) == expected
     assert len(kms.list_grants(KeyId=key["KeyId"])["Grants"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("create", "refused", "allowed"),
+    [
+        ({}, ["Sign"], ["Encrypt", "ReEncryptFrom", "GenerateDataKeyPair", "DescribeKey"]),
+        ({"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC"}, ["Encrypt"], ["GenerateMac", "VerifyMac"]),
+        ({"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"}, ["GenerateDataKey"], ["Sign", "GetPublicKey"]),
+        ({"KeySpec": "RSA_2048", "KeyUsage": "ENCRYPT_DECRYPT"}, ["GenerateDataKey", "Sign"], ["Decrypt", "RetireGrant"]),
+        ({"KeySpec": "ECC_NIST_P384", "KeyUsage": "KEY_AGREEMENT"}, ["Sign"], ["DeriveSharedSecret"]),
+    ],
+)
+def test_grant_operations_must_suit_the_key(ssm_kms, create, refused, allowed):
+    """Documented for CreateGrant: "the operation must be supported on the KMS key", else a
+    ValidationException (the text is assumed); nothing is created."""
+    kms = boto3.client("kms")
+    key = kms.create_key(**create)["KeyMetadata"]
+    grantee = "arn:aws:iam::123456789012:role/r"
+    with pytest.raises(ClientError) as caught:
+        kms.create_grant(KeyId=key["KeyId"], GranteePrincipal=grantee, Operations=allowed + refused)
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+    assert ", ".join(refused) in caught.value.response["Error"]["Message"]
+    assert kms.list_grants(KeyId=key["KeyId"])["Grants"] == []
+    kms.create_grant(KeyId=key["KeyId"], GranteePrincipal=grantee, Operations=allowed)

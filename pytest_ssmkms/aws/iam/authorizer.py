@@ -347,7 +347,13 @@ def _matching_grant(key: Any, action: str, who: PrincipalRef, request: Request) 
             continue
         if context is None:
             context = encryption_context(request.keys)
-        if grant_allows(grant, operation, who, context):
+        constraints = getattr(grant, "constraints", None)
+        source_arn = (
+            request.lookup("aws:SourceArn")
+            if isinstance(constraints, Mapping) and "SourceArn" in constraints
+            else None
+        )
+        if grant_allows(grant, operation, who, context, source_arn):
             return grant
     return None
 

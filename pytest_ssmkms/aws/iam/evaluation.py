@@ -172,18 +172,27 @@ CONSTRAINED_OPERATIONS = frozenset(
 
 
 def grant_allows(
-    grant: Any, operation: str, who: PrincipalRef, encryption_context: Mapping[str, str]
+    grant: Any,
+    operation: str,
+    who: PrincipalRef,
+    encryption_context: Mapping[str, str],
+    source_arn: Any = None,
 ) -> bool:
     """Whether ``grant`` lets ``who`` perform ``operation`` (e.g. "Decrypt") with this context.
 
     Grant constraints compare context keys case-insensitively and values case-sensitively,
-    as KMS documents for GrantConstraints."""
+    as KMS documents for GrantConstraints. A SourceArn constraint (botocore 1.44) allows the
+    grant only for a request made on behalf of that resource (``aws:SourceArn``), for every
+    operation but RetireGrant, as documented."""
     grantee = getattr(grant, "grantee_principal", None)
-    if grantee not in who.arns:
+    if grantee is None or grantee not in who.arns:
         return False
     if operation not in (getattr(grant, "operations", None) or ()):
         return False
     constraints = getattr(grant, "constraints", None) or {}
+    if isinstance(constraints, Mapping) and constraints.get("SourceArn") is not None:
+        if operation != "RetireGrant" and source_arn != constraints["SourceArn"]:
+            return False
     if not constraints or operation not in CONSTRAINED_OPERATIONS:
         return True
     requested = {key.lower(): value for key, value in encryption_context.items()}

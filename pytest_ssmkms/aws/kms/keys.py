@@ -106,29 +106,41 @@ class Grant:
     grant_id: str
     grant_token: str
     key_arn: str  # ListGrants reports the key by ARN
-    grantee_principal: str
+    # An IAM principal's ARN, or (botocore 1.44's GranteeServicePrincipal) None and a
+    # service principal in ``grantee_service_principal``.
+    grantee_principal: str | None
     operations: list[str]
     issuing_account: str
     created: datetime
     retiring_principal: str | None = None
-    constraints: dict[str, dict[str, str]] | None = None
+    # EncryptionContextSubset/EncryptionContextEquals (maps) and SourceArn (an ARN).
+    constraints: dict[str, Any] | None = None
     name: str | None = None
+    grantee_service_principal: str | None = None
+    retiring_service_principal: str | None = None
 
     def entry(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "KeyId": self.key_arn,
             "GrantId": self.grant_id,
             "CreationDate": self.created,
-            "GranteePrincipal": self.grantee_principal,
             "IssuingAccount": self.issuing_account,
             "Operations": list(self.operations),
         }
+        if self.grantee_principal is not None:
+            out["GranteePrincipal"] = self.grantee_principal
+        if self.grantee_service_principal is not None:
+            out["GranteeServicePrincipal"] = self.grantee_service_principal
         if self.name is not None:
             out["Name"] = self.name
         if self.retiring_principal is not None:
             out["RetiringPrincipal"] = self.retiring_principal
+        if self.retiring_service_principal is not None:
+            out["RetiringServicePrincipal"] = self.retiring_service_principal
         if self.constraints:
-            out["Constraints"] = {k: dict(v) for k, v in self.constraints.items()}
+            out["Constraints"] = {
+                k: dict(v) if isinstance(v, dict) else v for k, v in self.constraints.items()
+            }
         return out
 
 

@@ -38,46 +38,101 @@ _CONTEXT_OPERATIONS = {
     "GenerateDataKeyPairWithoutPlaintext", "CreateGrant", "RetireGrant",
 }
 _GRANT_ID = re.compile(r"^[0-9a-f]{64}$")
+# The grant operations each kind of key supports (KMS Developer Guide, "Grant operations"),
+# besides CreateGrant, DescribeKey and RetireGrant, which every key supports.
+_KEY_OPERATIONS = {
+    "SYMMETRIC": {"Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
+                  "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "ReEncryptFrom",
+                  "ReEncryptTo"},
+    "GENERATE_VERIFY_MAC": {"GenerateMac", "VerifyMac"},
+    "ENCRYPT_DECRYPT": {"Decrypt", "Encrypt", "ReEncryptFrom", "ReEncryptTo", "GetPublicKey"},
+    "SIGN_VERIFY": {"Sign", "Verify", "GetPublicKey"},
+    "KEY_AGREEMENT": {"DeriveSharedSecret", "GetPublicKey"},
+    "ENCAPSULATE_DECAPSULATE": {"Encapsulate", "Decapsulate", "GetPublicKey"},
+}
+_EVERY_KEY = {"CreateGrant", "DescribeKey", "RetireGrant"}
 
 
-def _constraints(params: dict[str, Any]) -> dict[str, dict[str, str]] | None:
+def _check_operations(key: Key, operations: list[str]) -> None:
+    """Documented: "the operation must be supported on the KMS key ... If you try, KMS returns
+    a ValidationError exception" (CreateGrant's Operations). The text is assumed."""
+    kind = "SYMMETRIC" if key.is_symmetric else key.key_usage
+    allowed = _KEY_OPERATIONS.get(kind, set()) | _EVERY_KEY
+    refused = [operation for operation in operations if operation not in allowed]
+    if refused:
+        raise ValidationException(
+            f"Grant operations {', '.join(refused)} are not supported for {key.arn} "
+            f"(KeySpec {key.key_spec}, KeyUsage {key.key_usage})."
+        )
+
+
+_CONTEXT_CONSTRAINTS = ("EncryptionContextSubset", "EncryptionContextEquals")
+
+
+def _constraints(params: dict[str, Any]) -> dict[str, Any] | None:
     given = params.get("Constraints") or {}
-    found = {
-        name: dict(given[name])
-        for name in ("EncryptionContextSubset", "EncryptionContextEquals")
-        if given.get(name) is not None
+    found: dict[str, Any] = {
+        name: dict(given[name]) for name in _CONTEXT_CONSTRAINTS if given.get(name) is not None
     }
-    if given.get("SourceArn") is not None:
-        raise ValidationException("pytest-ssmkms does not model the SourceArn grant constraint.")
     if len(found) > 1:
         # AWS's answer as quoted in terraform-provider-aws (internal/service/kms/grant.go).
         raise ValidationException("More than one constraint supplied")
+    if given.get("SourceArn") is not None:
+        # botocore 1.44's SourceArn constraint (the model checks its form); it accompanies an
+        # encryption context constraint or stands alone (the documentation lists them apart).
+        found["SourceArn"] = given["SourceArn"]
     return found or None
+
+
+def _principals(params: dict[str, Any], constraints: dict[str, Any] | None) -> None:
+    """botocore 1.44's service principals: the documented rules of CreateGrant (codes
+    documented as ValidationException for bad grant parameters; the texts are assumed)."""
+    if params.get("GranteePrincipal") and params.get("GranteeServicePrincipal"):
+        raise ValidationException(
+            "You must specify either GranteePrincipal or GranteeServicePrincipal, but not both."
+        )
+    if params.get("RetiringPrincipal") and params.get("RetiringServicePrincipal"):
+        raise ValidationException(
+            "You can specify either RetiringPrincipal or RetiringServicePrincipal, but not both."
+        )
+    if params.get("GranteeServicePrincipal"):
+        if not constraints or "SourceArn" not in constraints:
+            raise ValidationException(
+                "When you specify a GranteeServicePrincipal, you must also specify a SourceArn "
+                "grant constraint."
+            )
+        if not (params.get("RetiringPrincipal") or params.get("RetiringServicePrincipal")):
+            raise ValidationException(
+                "When you specify a GranteeServicePrincipal, you must also specify a "
+                "RetiringPrincipal or a RetiringServicePrincipal."
+            )
 
 
 def create_grant(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     key = find_key(ctx, params["KeyId"], aliases=False)
-    grantee = params.get("GranteePrincipal") or params.get("GranteeServicePrincipal")
+    grantee = params.get("GranteePrincipal")
+    service_grantee = params.get("GranteeServicePrincipal")
     operations = list(params.get("Operations") or [])
     constraints = _constraints(params)
-    extra: dict[str, Any] = {
-        "kms:GrantOperations": operations,
-        "kms:GranteePrincipal": grantee,
-    }
-    retiring = params.get("RetiringPrincipal") or params.get("RetiringServicePrincipal")
+    extra: dict[str, Any] = {"kms:GrantOperations": operations}
+    if grantee:
+        extra["kms:GranteePrincipal"] = grantee
+    retiring = params.get("RetiringPrincipal")
+    service_retiring = params.get("RetiringServicePrincipal")
     if retiring:
         extra["kms:RetiringPrincipal"] = retiring
     if constraints:
         extra["kms:GrantConstraintType"] = list(constraints)
     extra["kms:GrantIsForAWSResource"] = ctx.invoked_by is not None
-    context = {}
-    for pairs in (constraints or {}).values():
-        context.update(pairs)
+    context: dict[str, str] = {}
+    for name in _CONTEXT_CONSTRAINTS:
+        context.update((constraints or {}).get(name) or {})
     ctx.authorize(
         "kms:CreateGrant", key.arn, key=key, conditions={**conditions(params, context=context), **extra}
     )
     states.for_cryptography(key)
-    if not grantee:
+    _principals(params, constraints)
+    if not grantee and not service_grantee:
         raise ValidationException(
             "1 validation error detected: Value null at 'granteePrincipal' failed to satisfy "
             "constraint: Member must not be null"
@@ -87,7 +142,8 @@ def create_grant(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
             "1 validation error detected: Value '[]' at 'operations' failed to satisfy "
             "constraint: Member must have length greater than or equal to 1"
         )
-    if constraints and not set(operations) <= _CONTEXT_OPERATIONS:
+    _check_operations(key, operations)
+    if set(constraints or ()) & set(_CONTEXT_CONSTRAINTS) and not set(operations) <= _CONTEXT_OPERATIONS:
         raise ValidationException(
             "Grant constraints (EncryptionContextSubset, EncryptionContextEquals) are allowed "
             "only on grants for cryptographic operations, CreateGrant and RetireGrant; these "
@@ -96,7 +152,8 @@ def create_grant(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         )
     check_grant_tokens(ctx, params)
     dry_run(params)
-    grant = _same_grant(key, params.get("Name"), grantee, retiring, operations, constraints)
+    who = (grantee, service_grantee, retiring, service_retiring)
+    grant = _same_grant(key, params.get("Name"), who, operations, constraints)
     kms = _owner(ctx, key)
     if grant is None:
         grant = Grant(
@@ -104,10 +161,12 @@ def create_grant(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
             grant_token="",
             key_arn=key.arn,
             grantee_principal=grantee,
+            grantee_service_principal=service_grantee,
             operations=operations,
             issuing_account=f"arn:{kms.partition}:iam::{ctx.caller.account_id}:root",
             created=kms.now(),
             retiring_principal=retiring,
+            retiring_service_principal=service_retiring,
             constraints=constraints,
             name=params.get("Name"),
         )
@@ -122,10 +181,9 @@ def create_grant(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 def _same_grant(
     key: Key,
     name: str | None,
-    grantee: str,
-    retiring: str | None,
+    who: tuple[str | None, str | None, str | None, str | None],
     operations: list[str],
-    constraints: dict[str, dict[str, str]] | None,
+    constraints: dict[str, Any] | None,
 ) -> Grant | None:
     """A named grant created again with the same parameters is the same grant (idempotent)."""
     if name is None:
@@ -133,8 +191,8 @@ def _same_grant(
     for grant in key.grants:
         if (
             grant.name == name
-            and grant.grantee_principal == grantee
-            and grant.retiring_principal == retiring
+            and (grant.grantee_principal, grant.grantee_service_principal,
+                 grant.retiring_principal, grant.retiring_service_principal) == who
             and sorted(grant.operations) == sorted(operations)
             and grant.constraints == constraints
         ):
@@ -151,7 +209,9 @@ def list_grants(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         # a grant id (assumed to be checked as RevokeGrant checks it).
         _check_grant_id(params["GrantId"])
         grants = [g for g in grants if g.grant_id == params["GrantId"]]
-    grantee = params.get("GranteePrincipal") or params.get("GranteeServicePrincipal")
+    if params.get("GranteeServicePrincipal"):
+        raise _service_principal_filter("GranteeServicePrincipal")
+    grantee = params.get("GranteePrincipal")
     if grantee:
         grants = [g for g in grants if g.grantee_principal == grantee]
     page, extra = paginate(grants, params, default=50, maximum=100)
@@ -159,7 +219,9 @@ def list_grants(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_retirable_grants(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    principal = params.get("RetiringPrincipal") or params.get("RetiringServicePrincipal")
+    if params.get("RetiringServicePrincipal"):
+        raise _service_principal_filter("RetiringServicePrincipal")
+    principal = params.get("RetiringPrincipal")
     if not principal:
         require_text(params, "RetiringPrincipal")
     ctx.authorize("kms:ListRetirableGrants", "*")
@@ -171,6 +233,13 @@ def list_retirable_grants(ctx: CallContext, params: dict[str, Any]) -> dict[str,
     ]
     page, extra = paginate(grants, params, default=50, maximum=100)
     return {"Grants": [g.entry() for g in page], **extra}
+
+
+def _service_principal_filter(member: str) -> ValidationException:
+    """Documented: this filter "is only usable by callers in a service principal", and every
+    caller here is an IAM identity (no call is made by a service with its own credentials).
+    The code and text are assumed."""
+    return ValidationException(f"{member} is only usable by callers in a service principal.")
 
 
 def _check_grant_id(grant_id: str) -> None:

@@ -145,7 +145,14 @@ def _alias_condition(identifier: str) -> dict[str, Any]:
 
 def list_keys(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     ctx.authorize("kms:ListKeys", "*")
-    page, extra = paginate(registry(ctx).keys(), params, default=100, maximum=1000)
+    # ResourceOwners (botocore 1.44): SELF is the account's keys (the default); the keys other
+    # accounts share through AWS RAM (OTHER_ACCOUNTS_VIA_RAM) are none, as for an account that
+    # nobody shares a key with: the mock has no RAM shares of KMS keys. A marker of a SELF
+    # listing then points past the empty list (InvalidMarkerException), as documented for a
+    # marker used with other ResourceOwners.
+    owners = params.get("ResourceOwners") or ["SELF"]
+    keys = registry(ctx).keys() if "SELF" in owners else []
+    page, extra = paginate(keys, params, default=100, maximum=1000)
     return {"Keys": [{"KeyId": k.key_id, "KeyArn": k.arn} for k in page], **extra}
 
 
