@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import inspect
@@ -114,35 +115,59 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
     decorator (every ``test*`` method of the class, unittest.TestCase included, runs inside its
     own fresh mock).
 
-    Nesting: an inner activation starts a fresh, empty AWS and answers every call until it
-    exits; the outer one then answers again, with its state as it was.
+    Nesting joins: a mock started while another is active shares its AWS (state, trail,
+    clock), as moto's nested mocks share one backend, so fixtures that each open a mock see one
+    AWS. Stopping it leaves the outer one active; the outer one's stop ends that AWS.
+    ``fresh=True`` starts a separate, empty AWS instead, which answers until it stops.
     """
 
     def __init__(
         self,
         region: str | None = None,
-        account_id: str = DEFAULT_ACCOUNT_ID,
+        account_id: str | None = None,
         *,
-        passthrough: Iterable[str] = (),
-        enforce_permissions: bool = True,
+        passthrough: Iterable[str] | None = None,
+        enforce_permissions: bool | None = None,
         deterministic: int | str | None = None,
+        fresh: bool = False,
     ) -> None:
-        _check_account_id(account_id)
+        # None means "not asked": the defaults for a new AWS, whatever an active one has when
+        # joining it.
+        if account_id is not None:
+            _check_account_id(account_id)
         if region is not None and (not isinstance(region, str) or not region):
             raise PluginUsageError(f"region must be a region name like 'us-east-1', got {region!r}")
         if isinstance(passthrough, str):
             passthrough = [passthrough]
+        elif passthrough is not None and isinstance(passthrough, Iterable):
+            passthrough = list(passthrough)
         _check_options(passthrough, enforce_permissions, deterministic)
+        if not isinstance(fresh, bool):
+            raise PluginUsageError(f"fresh must be True or False, got {fresh!r}")
+        self._fresh = fresh
+        self._asked: dict[str, object] = {
+            name: value
+            for name, value in (
+                ("region", region),
+                ("account_id", account_id),
+                ("passthrough", None if passthrough is None else frozenset(passthrough)),
+                ("enforce_permissions", enforce_permissions),
+                ("deterministic", deterministic),
+            )
+            if value is not None
+        }
         # None: the environment's region when the mock starts (see start()).
         self._region = region
         self._settings = Settings(
             region=region or "",
-            account_id=account_id,
-            passthrough=frozenset(passthrough),
-            enforce_permissions=bool(enforce_permissions),
+            account_id=account_id or DEFAULT_ACCOUNT_ID,
+            passthrough=frozenset(passthrough or ()),
+            enforce_permissions=True if enforce_permissions is None else enforce_permissions,
             deterministic_seed=deterministic,
         )
         self._world: World | None = None
+        # False while joined to another mock's AWS: that mock owns it and its environment.
+        self._owner = False
 
     @property
     def handle(self) -> SsmKms:
@@ -150,17 +175,31 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
             raise PluginUsageError("this mock_ssm_kms is not active; use it as `with mock_ssm_kms():`")
         return SsmKms(self._world)
 
+    @property
+    def joined(self) -> bool:
+        """True while this mock shares the AWS of a mock that was active when it started."""
+        return self._world is not None and not self._owner
+
     def start(self) -> SsmKms:
         if self._world is not None:
             raise PluginUsageError("this mock_ssm_kms is already active; create another to nest")
+        active = adapters.active_world()
+        if active is not None and not self._fresh:
+            self._check_joinable(active)
+            self._world, self._owner = active, False
+            return SsmKms(active)
         region = self._region or environment.region_from_environment()
         settings = dataclasses.replace(self._settings, region=region, extra={})
-        self._world = World(settings)
+        self._world, self._owner = World(settings), True
         self._resume()
         return SsmKms(self._world)
 
     def stop(self) -> None:
         if self._world is None:
+            return
+        if not self._owner:
+            # Joined: the AWS and the environment are the owner's, which ends them.
+            self._world = None
             return
         try:
             self._suspend()
@@ -170,16 +209,41 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
     def _resume(self) -> None:
         """Make the started world answer again (start, and each resume of a generator)."""
         assert self._world is not None
+        if not self._owner:
+            return  # joined: the owner's world answers, in the owner's environment
         environment.enter(self, self._world.settings.region)
         adapters.activate(self._world)
 
     def _suspend(self) -> None:
         """Stop answering, keeping the world (stop, and each time a generator yields)."""
         assert self._world is not None
+        if not self._owner:
+            return
         try:
             adapters.deactivate(self._world)
         finally:
             environment.leave(self)
+
+    def _check_joinable(self, active: World) -> None:
+        """A joining mock asks for nothing the active AWS is not: one AWS cannot have two
+        regions or accounts by default, nor two permission settings."""
+        has = {
+            "region": active.settings.region,
+            "account_id": active.settings.account_id,
+            "passthrough": active.settings.passthrough,
+            "enforce_permissions": active.settings.enforce_permissions,
+            "deterministic": active.settings.deterministic_seed,
+        }
+        for name, value in self._asked.items():
+            if value != has[name]:
+                shown, other = (
+                    sorted(v) if isinstance(v, frozenset) else v for v in (value, has[name])
+                )
+                raise PluginUsageError(
+                    f"{name}={shown!r}: this mock_ssm_kms starts while another is active "
+                    f"(its {name} is {other!r}) and joins it, as nested mocks share one AWS. "
+                    f"Leave {name} out to join it, or pass fresh=True for a separate, empty AWS."
+                )
 
     def __enter__(self) -> SsmKms:
         return self.start()
@@ -199,41 +263,53 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
             raise PluginUsageError(f"mock_ssm_kms decorates functions and classes, not {target!r}")
         return self._decorate_function(target)  # type: ignore[return-value]
 
-    def _fresh(self) -> mock_ssm_kms:
-        clone = mock_ssm_kms.__new__(mock_ssm_kms)
-        clone.__init__(  # type: ignore[misc]
-            self._region,
-            self._settings.account_id,
-            passthrough=self._settings.passthrough,
-            enforce_permissions=self._settings.enforce_permissions,
-            deterministic=self._settings.deterministic_seed,
-        )
+    def _copy(self) -> mock_ssm_kms:
+        """A mock configured as this one, for one decorated call (each starts its own)."""
+        clone = copy.copy(self)
+        clone._asked = dict(self._asked)
+        clone._world, clone._owner = None, False
         return clone
+
+    def _refuse_hiding_the_fixture(self, test: str) -> None:
+        """A ``fresh=True`` decorator on a test that also runs inside the pytest ``ssm_kms``
+        fixture (named, or activated by a marker) would test against its own empty AWS while
+        the markers seeded the fixture's: refuse rather than let seeding vanish. Without
+        ``fresh`` the decorator joins the fixture's AWS."""
+        if not test or not self._fresh:
+            return
+        world = adapters.active_world()
+        if world is not None and world.settings.extra.get("pytest_fixture") == "ssm_kms":
+            raise PluginUsageError(
+                f"{test} runs inside the ssm_kms fixture (named by the test or activated by an "
+                "ssm_kms / kms_key / ssm_parameter / ssm_parameters marker) and is also "
+                "decorated with @mock_ssm_kms(fresh=True), whose separate AWS would hide the "
+                "fixture's: drop fresh=True to share the fixture's AWS, or drop the markers."
+            )
 
     def _decorate_function(self, func: Callable[..., Any], test: str = "") -> Callable[..., Any]:
         def before() -> None:
-            _refuse_hiding_the_fixture(test)
+            self._refuse_hiding_the_fixture(test)
 
         # Generators: active while the body runs, each resume (see mock/generators.py).
         if inspect.isasyncgenfunction(func):
-            return generators.wrap_async_generator(func, self._fresh, before)
+            return generators.wrap_async_generator(func, self._copy, before)
         if inspect.isgeneratorfunction(func):
-            return generators.wrap_generator(func, self._fresh, before)
+            return generators.wrap_generator(func, self._copy, before)
         if inspect.iscoroutinefunction(func):
             # A coroutine runs from its start to its return: active across its awaits.
 
             @functools.wraps(func)
             async def run_async(*args: Any, **kwargs: Any) -> Any:
-                _refuse_hiding_the_fixture(test)
-                with self._fresh():
+                self._refuse_hiding_the_fixture(test)
+                with self._copy():
                     return await func(*args, **kwargs)
 
             return run_async
 
         @functools.wraps(func)
         def run(*args: Any, **kwargs: Any) -> Any:
-            _refuse_hiding_the_fixture(test)
-            with self._fresh():
+            self._refuse_hiding_the_fixture(test)
+            with self._copy():
                 return func(*args, **kwargs)
 
         return run
@@ -254,8 +330,8 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
 
         @functools.wraps(original)
         def setUp(test: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
-            _refuse_hiding_the_fixture(test.id())
-            mock = template._fresh()
+            template._refuse_hiding_the_fixture(test.id())
+            mock = template._copy()
             mock.start()
             # Cleanups run after tearDown, and also when setUp fails.
             test.addCleanup(mock.stop)
@@ -273,12 +349,15 @@ def _check_account_id(account_id: object) -> None:
 
 
 def _check_options(passthrough: object, enforce_permissions: object, deterministic: object) -> None:
-    if not isinstance(passthrough, Iterable) or not all(isinstance(s, str) for s in passthrough):
+    if passthrough is not None and (
+        not isinstance(passthrough, (list, tuple, set, frozenset))
+        or not all(isinstance(s, str) for s in passthrough)
+    ):
         raise PluginUsageError(
             "passthrough must be a list of botocore service names like ['s3', 'sts'], "
             f"got {passthrough!r}"
         )
-    if not isinstance(enforce_permissions, bool):
+    if enforce_permissions is not None and not isinstance(enforce_permissions, bool):
         raise PluginUsageError(
             f"enforce_permissions must be True or False, got {enforce_permissions!r}"
         )
@@ -290,18 +369,3 @@ def _check_options(passthrough: object, enforce_permissions: object, determinist
             f"{deterministic!r}"
         )
 
-
-def _refuse_hiding_the_fixture(test: str) -> None:
-    """A class decorated with mock_ssm_kms whose tests also run inside the pytest ``ssm_kms``
-    fixture (named, or activated by a marker) would test against the decorator's fresh, empty
-    mock while the markers seeded the fixture's: refuse rather than let seeding vanish."""
-    if not test:
-        return
-    world = adapters.active_world()
-    if world is not None and world.settings.extra.get("pytest_fixture") == "ssm_kms":
-        raise PluginUsageError(
-            f"{test} runs inside the ssm_kms fixture (named by the test or activated by an "
-            "ssm_kms / kms_key / ssm_parameter / ssm_parameters marker) and its class is also "
-            "decorated with @mock_ssm_kms(), whose fresh mock would hide the fixture's: use the "
-            "markers or the decorator, not both."
-        )

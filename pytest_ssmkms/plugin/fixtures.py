@@ -45,7 +45,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="",
     )
     parser.addini(
-        "ssm_kms_account_id", "Account id of the ssm_kms mock (123456789012).", default="123456789012"
+        "ssm_kms_account_id",
+        "Account id of the ssm_kms mock (unset: 123456789012).",
+        # Unset is told apart from any account: a mock your code opened is joined as it is.
+        default="",
     )
     parser.addini(
         "ssm_kms_passthrough",
@@ -55,9 +58,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini(
         "ssm_kms_enforce_permissions",
-        "Evaluate IAM policies, key policies and grants (true); false allows every call.",
+        "Evaluate IAM policies, key policies and grants (unset: true); false allows every call.",
         type="bool",
-        default=True,
+        # Unset (None; [] on pytest < 9) is told apart from true, as for the account id.
+        default=None,
     )
     parser.addini(
         "ssm_kms_deterministic",
@@ -144,9 +148,9 @@ def _options_with_sources(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     options: dict[str, Any] = {
         "region": config.getini("ssm_kms_region").strip() or None,
-        "account_id": config.getini("ssm_kms_account_id"),
-        "passthrough": list(config.getini("ssm_kms_passthrough")),
-        "enforce_permissions": config.getini("ssm_kms_enforce_permissions"),
+        "account_id": config.getini("ssm_kms_account_id").strip() or None,
+        "passthrough": list(config.getini("ssm_kms_passthrough")) or None,
+        "enforce_permissions": _unset_is_none(config.getini("ssm_kms_enforce_permissions")),
         "deterministic": config.getini("ssm_kms_deterministic") or None,
     }
     sources = {name: f"ini option ssm_kms_{name}" for name in options}
@@ -169,10 +173,22 @@ def _options_with_sources(
     return options, sources
 
 
-def _create_mock(node: pytest.Item | pytest.Collector, config: pytest.Config) -> mock_ssm_kms:
+def _unset_is_none(value: object) -> object:
+    return None if value is None or value == [] else value
+
+
+def _start_mock(
+    node: pytest.Item | pytest.Collector, config: pytest.Config
+) -> tuple[mock_ssm_kms, SsmKms]:
     options, sources = _options_with_sources(node, config)
+    # The plugin's fixtures are scopes: a test's ssm_kms never joins the AWS of an
+    # ssm_kms_module or ssm_kms_session that happens to be open (what ran before must not
+    # matter), but it joins a mock the test's own code or fixtures opened, as any nested mock.
+    active = adapters.active_world()
+    fresh = active is not None and "pytest_fixture" in active.settings.extra
     try:
-        return mock_ssm_kms(**options)
+        mock = mock_ssm_kms(**options, fresh=fresh)
+        return mock, mock.start()
     except PluginUsageError as error:
         # The message starts with the option at fault; say where its value came from.
         culprit = next((name for name in options if str(error).startswith(name)), None)
@@ -191,16 +207,17 @@ def _ssm_kms_factory(request: pytest.FixtureRequest) -> Iterator[SsmKms]:
     # request.node is the test, the module or the session, by the fixture's scope.
     node = request.node
     try:
-        mock = _create_mock(node, request.config)
+        mock, handle = _start_mock(node, request.config)
     except PluginUsageError as error:
         problem = str(error)
     else:
         problem = ""
     if problem:
         pytest.fail(problem, pytrace=False)
-    handle = mock.start()
-    # Lets mock_ssm_kms on a TestCase refuse to hide this mock (see mock.py).
-    handle.world.settings.extra["pytest_fixture"] = request.fixturename
+    if not mock.joined:
+        # Marks the plugin's own scopes (see _start_mock), and lets mock_ssm_kms(fresh=True)
+        # on a TestCase refuse to hide this mock (mock/handle.py).
+        handle.world.settings.extra["pytest_fixture"] = request.fixturename
     try:
         try:
             seed_from_markers(handle.world, node, request.config)

@@ -117,11 +117,11 @@ def test_calls_from_threads_are_answered(ssm_kms):
     ]
 
 
-def test_nested_activation_is_a_fresh_world_and_the_outer_resumes():
+def test_a_fresh_nested_activation_is_a_separate_world_and_the_outer_resumes():
     with mock_ssm_kms() as outer:
         ssm = boto3.client("ssm")
         ssm.put_parameter(Name="/outer", Value="1", Type="String")
-        with mock_ssm_kms(region="us-west-2") as inner:
+        with mock_ssm_kms(region="us-west-2", fresh=True) as inner:
             assert active_world() is inner.world
             with pytest.raises(ClientError):
                 ssm.get_parameter(Name="/outer")

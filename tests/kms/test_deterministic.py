@@ -45,7 +45,7 @@ def test_regions_and_accounts_have_their_own_streams():
 @pytest.mark.ssm_kms(deterministic=1234)
 def test_marker_option(ssm_kms):
     first = boto3.client("kms").create_key()["KeyMetadata"]["KeyId"]
-    with mock_ssm_kms(deterministic=1234):
+    with mock_ssm_kms(deterministic=1234, fresh=True):
         assert boto3.client("kms").create_key()["KeyMetadata"]["KeyId"] == first
 
 
@@ -58,7 +58,7 @@ def test_ini_option(pytester):
 
         def test_same_ids_as_the_seeded_context_manager(ssm_kms):
             first = boto3.client("kms").create_key()["KeyMetadata"]["KeyId"]
-            with mock_ssm_kms(deterministic="1234"):
+            with mock_ssm_kms(deterministic="1234", fresh=True):
                 assert boto3.client("kms").create_key()["KeyMetadata"]["KeyId"] == first
         """
     )

@@ -151,10 +151,11 @@ def test_decorated_pytest_test_keeps_its_fixtures(pytester: pytest.Pytester) -> 
     run_subprocess(pytester).assert_outcomes(passed=6)
 
 
-def test_decorator_and_markers_on_one_class_are_refused(pytester: pytest.Pytester) -> None:
+def test_a_decorator_on_a_class_with_markers_joins_the_fixture(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
         import unittest
+        import boto3
         import pytest
         from pytest_ssmkms import mock_ssm_kms
 
@@ -162,14 +163,38 @@ def test_decorator_and_markers_on_one_class_are_refused(pytester: pytest.Pyteste
         @pytest.mark.ssm_parameter("/app/x", "1")
         class Case(unittest.TestCase):
             def test_it(self):
-                pass
+                got = boto3.client("ssm").get_parameter(Name="/app/x")["Parameter"]["Value"]
+                self.assertEqual(got, "1")
 
         @mock_ssm_kms()
         class TestPlain:
             def test_with_fixture(self, ssm_kms):
+                ssm_kms.put_parameter("/p", "2")
+                assert boto3.client("ssm").get_parameter(Name="/p")["Parameter"]["Value"] == "2"
+        """
+    )
+    run_subprocess(pytester).assert_outcomes(passed=2)
+
+
+def test_a_fresh_decorator_and_markers_on_one_class_are_refused(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import unittest
+        import pytest
+        from pytest_ssmkms import mock_ssm_kms
+
+        @mock_ssm_kms(fresh=True)
+        @pytest.mark.ssm_parameter("/app/x", "1")
+        class Case(unittest.TestCase):
+            def test_it(self):
                 pass
 
-        @mock_ssm_kms()
+        @mock_ssm_kms(fresh=True)
+        class TestPlain:
+            def test_with_fixture(self, ssm_kms):
+                pass
+
+        @mock_ssm_kms(fresh=True)
         class TestFine:
             def test_without_fixture(self):
                 pass
@@ -179,11 +204,11 @@ def test_decorator_and_markers_on_one_class_are_refused(pytester: pytest.Pyteste
     result.assert_outcomes(failed=2, passed=1)
     result.stdout.fnmatch_lines(
         [
-            "*PluginUsageError: test_decorator_and_markers_on_one_class_are_refused.Case.test_it"
-            " runs inside the ssm_kms fixture (named by the test or activated by an ssm_kms /"
-            " kms_key / ssm_parameter / ssm_parameters marker) and its class is also decorated"
-            " with @mock_ssm_kms(), whose fresh mock would hide the fixture's: use the markers or"
-            " the decorator, not both.",
+            "*PluginUsageError: test_a_fresh_decorator_and_markers_on_one_class_are_refused.Case"
+            ".test_it runs inside the ssm_kms fixture (named by the test or activated by an"
+            " ssm_kms / kms_key / ssm_parameter / ssm_parameters marker) and is also decorated"
+            " with @mock_ssm_kms(fresh=True), whose separate AWS would hide the fixture's: drop"
+            " fresh=True to share the fixture's AWS, or drop the markers.",
             "*PluginUsageError: TestPlain.test_with_fixture runs inside the ssm_kms fixture*",
         ]
     )

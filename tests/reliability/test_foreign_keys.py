@@ -69,7 +69,7 @@ def test_a_key_another_mock_issued_is_unrecognized(kind, service):
 def test_a_key_of_an_outer_mock_is_unrecognized_in_an_inner_one():
     with mock_ssm_kms() as outer:
         alice = outer.principal("alice")
-        with mock_ssm_kms():
+        with mock_ssm_kms(fresh=True):
             with pytest.raises(ClientError) as refused:
                 alice.session().client("ssm").describe_parameters()
             assert refused.value.response["Error"]["Code"] == "UnrecognizedClientException"

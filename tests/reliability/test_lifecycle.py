@@ -59,19 +59,27 @@ schedules = st.integers(1, 4).flatmap(lambda n: st.permutations([i for i in rang
 
 
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(schedule=schedules, calls=st.booleans())
-def test_any_start_stop_order_restores_the_environment(developer, schedule, calls):
+@given(schedule=schedules, calls=st.booleans(), joining=st.lists(st.booleans(), min_size=4, max_size=4))
+def test_any_start_stop_order_restores_the_environment(developer, schedule, calls, joining):
     session_before = boto3.DEFAULT_SESSION
     mocks: dict[int, mock_ssm_kms] = {}
-    started: list[int] = []  # active mocks in start order
+    started: list[int] = []  # active mocks with a world of their own, in start order
     for i in schedule:
         if i not in mocks:
-            mocks[i] = mock_ssm_kms(region=REGIONS[i])
+            # A joining mock (one started while another is active shares its world) owns
+            # nothing: its start and stop change neither the world nor the environment.
+            join = joining[i] and bool(started)
+            mocks[i] = mock_ssm_kms() if join else mock_ssm_kms(region=REGIONS[i], fresh=True)
+            joined_world = active_world()
             mocks[i].start()
-            started.append(i)
+            if join:
+                assert mocks[i].handle.world is joined_world
+            else:
+                started.append(i)
         else:
             mocks[i].stop()
-            started.remove(i)
+            if i in started:
+                started.remove(i)
         if started:
             innermost = mocks[started[-1]]
             # The innermost active mock answers, in its region, with the test credentials.
@@ -91,7 +99,8 @@ def test_any_start_stop_order_restores_the_environment(developer, schedule, call
 
 
 def test_stopping_the_outer_mock_first(developer):
-    outer, inner = mock_ssm_kms(region="eu-west-1"), mock_ssm_kms(region="ap-south-1")
+    outer = mock_ssm_kms(region="eu-west-1")
+    inner = mock_ssm_kms(region="ap-south-1", fresh=True)
     outer.start()
     inner.start()
     outer.stop()
@@ -224,7 +233,7 @@ def test_a_decorated_generator_closed_or_thrown_into_cleans_up_inside_its_mock()
 
 
 def test_generators_interleaved_with_an_outer_mock_each_answer_their_own():
-    @mock_ssm_kms()
+    @mock_ssm_kms(fresh=True)
     def writer(name):
         ssm = boto3.client("ssm")
         ssm.put_parameter(Name=name, Value="v", Type="String")
@@ -285,3 +294,22 @@ def test_a_decorated_coroutine_is_active_across_its_awaits():
 
     assert asyncio.run(body()) is True
     assert active_world() is None
+
+
+def test_a_generator_decorated_without_fresh_joins_the_active_mock():
+    @mock_ssm_kms()
+    def writer(name):
+        ssm = boto3.client("ssm")
+        ssm.put_parameter(Name=name, Value="v", Type="String")
+        yield active_world()
+        yield active_world()
+
+    with mock_ssm_kms() as outer:
+        gen = writer("/joined")
+        assert next(gen) is outer.world
+        # Between items the outer world still answers, and it has what the generator wrote.
+        assert outer.client("ssm").get_parameter(Name="/joined")["Parameter"]["Value"] == "v"
+        assert next(gen) is outer.world
+        gen.close()
+        assert active_world() is outer.world
+    assert environment.active_count() == 0
