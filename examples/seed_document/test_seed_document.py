@@ -1,7 +1,8 @@
 """A walk through "How AWS Systems Manager Parameter Store Uses AWS KMS", section by section.
 
-Every command of the document runs here through boto3 against the in-memory SSM and KMS, in
-the document's own account and Region. The CLI commands are quoted above the code that does
+Every command of the document runs here through boto3, and again through aiobotocore's async
+clients (the ``clients`` fixture), against the in-memory SSM and KMS, in the document's own
+account and Region. The CLI commands are quoted above the code that does
 the same thing.
 """
 
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 import base64
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
+
+from tests.clients import clients  # noqa: F401 - the fixture: boto3 and aiobotocore clients
 
 pytestmark = pytest.mark.ssm_kms(region="us-west-2", account_id="111122223333")
 
@@ -28,8 +30,8 @@ def error_of(call, **kwargs):
 # -- Encrypting and Decrypting Secure String Parameters --------------------------------------
 
 
-def test_the_default_aws_ssm_key(ssm_kms):
-    ssm, kms = boto3.client("ssm"), boto3.client("kms")
+def test_the_default_aws_ssm_key(ssm_kms, clients):
+    ssm, kms = clients("ssm"), clients("kms")
 
     # aws ssm put-parameter --name MyParameter --value "secret_value" --type SecureString
     ssm.put_parameter(Name="MyParameter", Value="secret_value", Type="SecureString")
@@ -48,8 +50,8 @@ def test_the_default_aws_ssm_key(ssm_kms):
 
 
 @pytest.mark.kms_key(key_id=CMK_ID, description="customer managed CMK")
-def test_a_customer_managed_key_by_id(ssm_kms):
-    ssm = boto3.client("ssm")
+def test_a_customer_managed_key_by_id(ssm_kms, clients):
+    ssm = clients("ssm")
 
     # aws ssm put-parameter --name param1 --value "secret" --type SecureString
     #     --key-id 1234abcd-12ab-34cd-56ef-1234567890ab
@@ -60,8 +62,8 @@ def test_a_customer_managed_key_by_id(ssm_kms):
     assert ssm.get_parameter(Name="param1", WithDecryption=True)["Parameter"]["Value"] == "secret"
 
 
-def test_get_parameter_with_and_without_decryption(ssm_kms):
-    ssm = boto3.client("ssm")
+def test_get_parameter_with_and_without_decryption(ssm_kms, clients):
+    ssm = clients("ssm")
     ssm.put_parameter(Name="MyParameter", Value="secret_value", Type="SecureString")
 
     # aws ssm get-parameter --name MyParameter: the value stays encrypted (a KMS ciphertext).
@@ -83,8 +85,8 @@ def test_get_parameter_with_and_without_decryption(ssm_kms):
 
 
 @pytest.mark.kms_key(key_id=CMK_ID)
-def test_the_encryption_context_and_decrypting_with_kms_directly(ssm_kms):
-    ssm, kms = boto3.client("ssm"), boto3.client("kms")
+def test_the_encryption_context_and_decrypting_with_kms_directly(ssm_kms, clients):
+    ssm, kms = clients("ssm"), clients("kms")
     ssm.put_parameter(Name="MyParameter", Value="secret_value", Type="SecureString", KeyId=CMK_ID)
 
     # "PARAMETER_ARN":"arn:aws:ssm:us-west-2:111122223333:parameter/MyParameter"
@@ -103,8 +105,8 @@ def test_the_encryption_context_and_decrypting_with_kms_directly(ssm_kms):
 
 
 @pytest.mark.kms_key(key_id=CMK_ID)
-def test_the_hierarchical_encryption_context(ssm_kms):
-    ssm, kms = boto3.client("ssm"), boto3.client("kms")
+def test_the_hierarchical_encryption_context(ssm_kms, clients):
+    ssm, kms = clients("ssm"), clients("kms")
     name = "/ReadableParameters/MyParameter"
     ssm.put_parameter(Name=name, Value="secret_value", Type="SecureString", KeyId=CMK_ID)
 
@@ -134,21 +136,21 @@ READ_AND_DECRYPT = {
 
 @pytest.mark.kms_key(key_id=CMK_ID)
 @pytest.mark.ssm_parameter("MyParameter", "secret_value", type="SecureString", key_id=CMK_ID)
-def test_no_permission_on_the_key_then_a_revised_policy(ssm_kms):
+def test_no_permission_on_the_key_then_a_revised_policy(ssm_kms, clients):
     # The credentials may read the parameter but not use the CMK...
-    app = ssm_kms.principal("app", READ_ONLY_SSM).client("ssm")
+    app = clients("ssm", ssm_kms.principal("app", READ_ONLY_SSM))
     code, message = error_of(app.get_parameter, Name="MyParameter", WithDecryption=True)
     assert code == "AccessDeniedException"
     assert "Error Code: AccessDeniedException" in message
 
     # ...remedy: run with credentials whose IAM policy allows kms:Decrypt on the CMK.
-    fixed = ssm_kms.principal("app-fixed", READ_AND_DECRYPT).client("ssm")
+    fixed = clients("ssm", ssm_kms.principal("app-fixed", READ_AND_DECRYPT))
     assert fixed.get_parameter(Name="MyParameter", WithDecryption=True)["Parameter"]["Value"] == "secret_value"
 
 
 @pytest.mark.kms_key(key_id=CMK_ID, alias="alias/parameter_store_key")
-def test_the_key_is_not_found_then_the_correct_identifier(ssm_kms):
-    ssm, kms = boto3.client("ssm"), boto3.client("kms")
+def test_the_key_is_not_found_then_the_correct_identifier(ssm_kms, clients):
+    ssm, kms = clients("ssm"), clients("kms")
     # An incorrect identifier (a typo in the alias)...
     code, message = error_of(
         ssm.put_parameter, Name="param1", Value="secret", Type="SecureString", KeyId="alias/parameter-store-key"
@@ -166,8 +168,8 @@ def test_the_key_is_not_found_then_the_correct_identifier(ssm_kms):
 
 @pytest.mark.kms_key(key_id=CMK_ID)
 @pytest.mark.ssm_parameter("MyParameter", "secret_value", type="SecureString", key_id=CMK_ID)
-def test_the_key_is_disabled_then_enabled(ssm_kms):
-    ssm, kms = boto3.client("ssm"), boto3.client("kms")
+def test_the_key_is_disabled_then_enabled(ssm_kms, clients):
+    ssm, kms = clients("ssm"), clients("kms")
     ssm_kms.set_key_state(CMK_ID, "Disabled")  # someone disabled the key
     code, message = error_of(ssm.get_parameter, Name="MyParameter", WithDecryption=True)
     assert code == "InvalidKeyId"
@@ -181,8 +183,8 @@ def test_the_key_is_disabled_then_enabled(ssm_kms):
 
 @pytest.mark.kms_key(key_id=CMK_ID)
 @pytest.mark.ssm_parameter("MyParameter", "secret_value", type="SecureString", key_id=CMK_ID)
-def test_the_key_is_pending_deletion_then_the_deletion_is_cancelled(ssm_kms):
-    ssm, kms = boto3.client("ssm"), boto3.client("kms")
+def test_the_key_is_pending_deletion_then_the_deletion_is_cancelled(ssm_kms, clients):
+    ssm, kms = clients("ssm"), clients("kms")
     kms.schedule_key_deletion(KeyId=CMK_ID, PendingWindowInDays=7)
     code, message = error_of(ssm.get_parameter, Name="MyParameter", WithDecryption=True)
     assert code == "InvalidKeyId"
@@ -198,8 +200,8 @@ def test_the_key_is_pending_deletion_then_the_deletion_is_cancelled(ssm_kms):
 
 @pytest.mark.kms_key(key_id=CMK_ID)
 @pytest.mark.ssm_parameter("MyParameter", "secret_value", type="SecureString", key_id=CMK_ID)
-def test_the_key_is_pending_deletion_then_a_different_key(ssm_kms):
-    ssm, kms = boto3.client("ssm"), boto3.client("kms")
+def test_the_key_is_pending_deletion_then_a_different_key(ssm_kms, clients):
+    ssm, kms = clients("ssm"), clients("kms")
     kms.schedule_key_deletion(KeyId=CMK_ID, PendingWindowInDays=7)
     # The other remedy: store the value under a different CMK.
     other = kms.create_key(Description="replacement")["KeyMetadata"]["KeyId"]
@@ -214,8 +216,8 @@ def test_the_key_is_pending_deletion_then_a_different_key(ssm_kms):
     assert message.startswith("The ciphertext refers to a customer master key that does not exist")
 
 
-def test_the_key_is_pending_import_then_the_import_is_completed(ssm_kms):
-    ssm, kms = boto3.client("ssm"), boto3.client("kms")
+def test_the_key_is_pending_import_then_the_import_is_completed(ssm_kms, clients):
+    ssm, kms = clients("ssm"), clients("kms")
     # A key for your own key material starts without any: it is pending import.
     key = kms.create_key(Origin="EXTERNAL", Description="bring your own key")["KeyMetadata"]
     assert key["KeyState"] == "PendingImport"

@@ -26,7 +26,7 @@ from pytest_ssmkms.aws.trail import Trail
 from pytest_ssmkms.mock import environment, generators
 from pytest_ssmkms.mock.principals import create_principal
 from pytest_ssmkms.mock.server import SsmKmsServer
-from pytest_ssmkms.mock.sessions import new_boto3_session
+from pytest_ssmkms.mock.sessions import new_aio_session, new_boto3_session
 from pytest_ssmkms.seeding.methods import SeedingMethods
 
 T = TypeVar("T")
@@ -100,6 +100,19 @@ class SsmKms(SeedingMethods):
         """A boto3 client for ``service`` in this mock's region (unless ``region_name`` is given)."""
         region = kwargs.pop("region_name", None)
         return self.session(region).client(service, **kwargs)
+
+    def aio_session(self, region_name: str | None = None) -> Any:
+        """An aiobotocore ``AioSession`` signed with the default test credentials (needs the
+        ``async`` extra; aioboto3 takes it as ``aioboto3.Session(botocore_session=...)``)."""
+        return new_aio_session(
+            DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, region_name or self.region
+        )
+
+    def aio_client(self, service: str, **kwargs: Any) -> Any:
+        """An aiobotocore client in this mock's region: ``async with ssm_kms.aio_client("kms")
+        as kms:``."""
+        region = kwargs.pop("region_name", None)
+        return self.aio_session(region).create_client(service, **kwargs)
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> SsmKmsServer:
         """Serve this mock's AWS over HTTP (a free port unless ``port`` is given), for
@@ -249,6 +262,18 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
         return self.start()
 
     def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> SsmKms:
+        # Starting and stopping never wait on anything: the same as ``with``, for async code.
+        return self.start()
+
+    async def __aexit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,

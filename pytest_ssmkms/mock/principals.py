@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_ssmkms.aws.iam import principals
-from pytest_ssmkms.mock.sessions import new_boto3_session
+from pytest_ssmkms.mock.sessions import new_aio_session, new_boto3_session
 
 
 class Principal(principals.Principal):
@@ -23,6 +23,22 @@ class Principal(principals.Principal):
         """A boto3 client signed as this principal (``region_name`` defaults to the mock's)."""
         region = kwargs.pop("region_name", None)
         return self.session(region).client(service, **kwargs)
+
+    def aio_session(self, region_name: str | None = None) -> Any:
+        """An aiobotocore ``AioSession`` signed with this principal's own access key (for
+        aioboto3: ``aioboto3.Session(botocore_session=principal.aio_session())``)."""
+        return new_aio_session(
+            self.access_key_id,
+            self.secret_access_key,
+            region_name or self.world.settings.region,
+            self.session_token,
+        )
+
+    def aio_client(self, service: str, **kwargs: Any) -> Any:
+        """An aiobotocore client signed as this principal: ``async with
+        principal.aio_client("ssm") as ssm:`` (``region_name`` defaults to the mock's)."""
+        region = kwargs.pop("region_name", None)
+        return self.aio_session(region).create_client(service, **kwargs)
 
 
 def create_principal(

@@ -34,3 +34,27 @@ def new_boto3_session(
         region_name=region,
         botocore_session=core,
     )
+
+
+def new_aio_session(
+    access_key_id: str, secret_access_key: str, region: str, session_token: str | None = None
+) -> Any:
+    """An aiobotocore ``AioSession`` signed with these credentials, in ``region``, sharing the
+    boto3 sessions' loader. aioboto3 takes it as ``aioboto3.Session(botocore_session=...)``."""
+    global _shared_loader
+    try:
+        from aiobotocore.session import AioSession
+    except ImportError:  # aiobotocore is the optional async extra
+        raise PluginUsageError(
+            "aio_session() and aio_client() need aiobotocore; install it "
+            "(pip install 'pytest-ssmkms[async]')."
+        ) from None
+    import botocore.loaders
+
+    session = AioSession()
+    if _shared_loader is None:
+        _shared_loader = botocore.loaders.create_loader()
+    session.register_component("data_loader", _shared_loader)
+    session.set_credentials(access_key_id, secret_access_key, session_token)
+    session.set_config_variable("region", region)
+    return session
