@@ -2,6 +2,7 @@
 
     python benchmarks/limits.py            # up to 100,000 parameters and 10,000 keys
     python benchmarks/limits.py --quick    # up to 10,000 parameters and 1,000 keys
+    python benchmarks/limits.py --lookup   # LookupEvents over 1,000,000 records, mock start/stop
 
 The store is filled in steps (1%, 10%, 100% of the target) through the same operation
 handlers API calls reach (``Backend.invoke`` with a trusted context, as preseeding does: no
@@ -123,9 +124,58 @@ def trail_bytes_per_record(aws: Any, records: int = 2_000) -> float:
     return (after - before) / records
 
 
+def _best_ms(call: Callable[[], Any], rounds: int = ROUNDS) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        began = time.perf_counter()
+        call()
+        best = min(best, time.perf_counter() - began)
+    return best * 1000
+
+
+def lookup_and_lifecycle(records: int) -> None:
+    """LookupEvents over a large trail (records appended directly, as calls would), and the
+    cost of a mock's start and stop before and after thousands of mocks in one process."""
+    from pytest_ssmkms.aws.trail.record import CallRecord
+
+    with mock_ssm_kms() as aws:
+        ctx = aws.world.context(aws.world.default_caller, aws.region)
+        for number in range(records):
+            aws.trail.append(CallRecord("ssm", "GetParameter", {"Name": f"/bulk/{number % 1000}"}, {}, None, ctx))
+        cloudtrail = aws.client("cloudtrail")
+        nothing = {"LookupAttributes": [{"AttributeKey": "EventName", "AttributeValue": "DeleteParameter"}]}
+        began = time.perf_counter()
+        cloudtrail.lookup_events(**nothing)
+        first = (time.perf_counter() - began) * 1000
+        print(f"LookupEvents over {records:,} records, EventName matching nothing: first call "
+              f"(indexes the attribute once) {first:,.0f} ms, then {_best_ms(lambda: cloudtrail.lookup_events(**nothing)):.2f} ms")
+        page = {"LookupAttributes": [{"AttributeKey": "ResourceName", "AttributeValue": "/bulk/7"}]}
+        cloudtrail.lookup_events(**page)
+        print(f"LookupEvents, ResourceName matching every 1,000th record, first page of 50: "
+              f"{_best_ms(lambda: cloudtrail.lookup_events(**page)):.2f} ms")
+        print(f"LookupEvents, no attribute, first page of 50: {_best_ms(lambda: cloudtrail.lookup_events()):.2f} ms")
+
+    def start_stop(count: int) -> float:
+        began = time.perf_counter()
+        for _ in range(count):
+            with mock_ssm_kms():
+                pass
+        return (time.perf_counter() - began) / count * 1e6
+
+    early = start_stop(200)
+    start_stop(5000)
+    late = start_stop(200)
+    print(f"mock start+stop: {early:,.0f} us at first, {late:,.0f} us after 5,000 more ({late / early:.2f}x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="10,000 parameters and 1,000 keys")
+    parser.add_argument(
+        "--lookup",
+        action="store_true",
+        help="only LookupEvents over 1,000,000 records (100,000 with --quick) and mock start/stop",
+    )
     parser.add_argument(
         "--gc-freeze",
         action="store_true",
@@ -133,6 +183,9 @@ def main() -> None:
         "measuring, to tell the collector's share of any growth from the plugin's",
     )
     args = parser.parse_args()
+    if args.lookup:
+        lookup_and_lifecycle(100_000 if args.quick else 1_000_000)
+        return
     parameters = 10_000 if args.quick else 100_000
     keys = 1_000 if args.quick else 10_000
     steps = [(parameters // 100, keys // 100), (parameters // 10, keys // 10), (parameters, keys)]

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 _active: list[World] = []
 # Called with each world as it becomes active (the trail's pytest option listens here).
 activation_listeners: list[Callable[[World], None]] = []
+# Called with each world once it is no longer active (so listeners can let go of it).
+deactivation_listeners: list[Callable[[World], None]] = []
 
 
 def active_world() -> World | None:
@@ -41,4 +43,9 @@ def remove(world: World) -> None:
     for index in range(len(_active) - 1, -1, -1):
         if _active[index] is world:
             del _active[index]
-            return
+            break
+    else:
+        return
+    if not is_active(world):
+        for listener in list(deactivation_listeners):
+            listener(world)

@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING, Any
 import pytest
 
 from pytest_ssmkms.adapters import activation
-from pytest_ssmkms.aws.trail.query import summary_lines
+from pytest_ssmkms.aws.trail.query import numbered, summary
 from pytest_ssmkms.aws.trail.record import CallRecord
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ def pytest_configure(config: pytest.Config) -> None:
     collector = TrailCollector(config)
     config.pluginmanager.register(collector, "ssm-kms-trail-collector")
     activation.activation_listeners.append(collector.watch)
+    activation.deactivation_listeners.append(collector.release)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -88,8 +89,11 @@ class TrailCollector:
         self.path: Path | None = Path(config.invocation_params.dir, path) if path else None
         self.is_worker = hasattr(config, "workerinput")
         self.watches: list[_Watch] = []
-        # Calls of the running test so far (for its failure section and the file).
-        self.current: list[CallRecord] = []
+        # Summary lines of the running test's calls so far (its failure section). Only text:
+        # a record holds its world, and a test may run thousands of mocks one after another.
+        self.current: list[str] = []
+        # The node id of the running test (None between tests): what its records are tagged with.
+        self.nodeid: str | None = None
         # Records of this process, one JSON document a line, until the session ends.
         self.spool: IO[str] | None = tempfile.TemporaryFile("w+", encoding="utf-8") if path else None
         # Lines sent by xdist workers, by worker id.
@@ -100,39 +104,56 @@ class TrailCollector:
         if not any(w.world is world for w in self.watches):
             self.watches.append(_Watch(world))
 
-    def _take(self) -> list[CallRecord]:
-        taken: list[CallRecord] = []
+    def release(self, world: World) -> None:
+        """A world stopped: take its last records now and let go of it, so that finished
+        worlds do not pile up while one test runs many mocks."""
         for watch in self.watches:
-            taken.extend(watch.take())
+            if watch.world is world:
+                self._absorb(watch.take())
+                watch.detach()
+        self.watches = [w for w in self.watches if w.world is not world]
+
+    def _take(self) -> None:
+        for watch in self.watches:
+            self._absorb(watch.take())
         # Worlds no longer active can't get new records: forget them (and their state).
         active = [w for w in self.watches if _is_active(w.world)]
         for watch in self.watches:
             if watch not in active:
                 watch.detach()
         self.watches = active
-        return taken
+
+    def _absorb(self, records: list[CallRecord]) -> None:
+        """Records taken: into the file at once, and the running test's summary lines."""
+        if not records:
+            return
+        self._write(records, self.nodeid)
+        if self.nodeid is not None:
+            self.current.extend(summary(record) for record in records)
 
     # -- per test --------------------------------------------------------------------------
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, None, None]:
-        self._write(self._take(), None)  # calls made between tests (session-level code)
+        self.nodeid = None
+        self._take()  # calls made between tests (session-level code)
         self.current = []
+        self.nodeid = item.nodeid
         try:
             yield
         finally:
-            self.current.extend(self._take())
-            self._write(self.current, item.nodeid)
+            self._take()
             self.current = []
+            self.nodeid = None
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, None, None]:
-        self.current.extend(self._take())
+        self._take()
         excinfo = call.excinfo
         if excinfo is not None and not excinfo.errisinstance(pytest.skip.Exception) and self.current:
             # Sections must be added before the report is made from the item.
-            lines = summary_lines(self.current)
+            lines = numbered(self.current)
             count = len(self.current)
             heading = f"{count} call{'' if count == 1 else 's'}:"
             item.add_report_section(call.when, SECTION, heading + "\n" + "\n".join(lines))
@@ -158,7 +179,8 @@ class TrailCollector:
             self.spool.write(line + "\n")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        self._write(self._take(), None)
+        self.nodeid = None
+        self._take()
         if self.spool is None or self.path is None:
             return
         self.spool.seek(0)
@@ -196,6 +218,8 @@ class TrailCollector:
         self.watches = []
         if self.watch in activation.activation_listeners:
             activation.activation_listeners.remove(self.watch)
+        if self.release in activation.deactivation_listeners:
+            activation.deactivation_listeners.remove(self.release)
         if self.spool is not None:
             self.spool.close()
             self.spool = None

@@ -32,3 +32,18 @@ def test_every_guarantee_test_is_in_the_doc():
     exempt = {"test_guarantees_doc.py", "test_known_bugs.py"}
     missing = sorted(t for t in defined_tests() - named if t[0] not in exempt)
     assert missing == []
+
+
+CLASSES = 9  # issue 18's classes with tests here (10, the async guard, lives with async clients)
+CLASS_ROW = re.compile(r"^\| (\d+)\. [^|]+\| [^|]+\| (.+) \|$", re.MULTILINE)
+
+
+def test_every_class_of_the_issue_maps_to_tests_that_exist():
+    text = DOC.read_text()
+    assert "## Issue 18's classes and their tests" in text
+    rows = {int(number): set(REFERENCE.findall(tests)) for number, tests in CLASS_ROW.findall(text)}
+    assert sorted(rows)[:CLASSES] == list(range(1, CLASSES + 1))
+    defined = defined_tests()
+    for number, named in rows.items():
+        assert named, f"class {number} names no test"
+        assert sorted(named - defined) == [], f"class {number}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.services import Handler
 from pytest_ssmkms.aws.errors import AwsError
 from pytest_ssmkms.aws.trail.event import DECISION_FIELD, username
+from pytest_ssmkms.aws.trail.index import ALL, query_values
 from pytest_ssmkms.aws.trail.query import Where
 from pytest_ssmkms.aws.trail.record import CallRecord
 
@@ -65,23 +66,23 @@ def lookup_events(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     fingerprint = _fingerprint(params)
     before = _decode_token(params["NextToken"], fingerprint) if params.get("NextToken") else None
 
-    first, records = ctx.backend.world.trail.since(0)
     account, region = ctx.backend.account_id, ctx.region
+    attribute, values = _selection(params.get("LookupAttributes") or [], (account, region), ctx)
     events: list[dict[str, Any]] = []
     next_token: str | None = None
-    # Event history answers newest first.
-    for offset in range(len(records) - 1, -1, -1):
-        sequence = first + offset
-        if before is not None and sequence >= before:
-            continue
-        record = records[offset]
+    records: Iterator[tuple[int, CallRecord]] = iter(())
+    if params.get("EventCategory") != "insight":  # no Insights events are ever generated here
+        # Event history answers newest first. Only the records indexed under the attribute's
+        # value are looked at (trail/index.py), never a copy of the whole trail.
+        records = ctx.backend.world.trail.select(attribute, values, (account, region), before)
+    for sequence, record in records:
         if not _visible(record, account, region):
             continue
         moment = record.ctx.event_time.replace(microsecond=0)  # CloudTrail keeps seconds
         if moment < start.replace(microsecond=0) or moment > end:
             continue
-        if params.get("EventCategory") == "insight" or not where.matches(record):
-            continue  # no Insights events are ever generated here
+        if not where.matches(record):
+            continue
         if len(events) == limit:
             next_token = _encode_token(sequence + 1, fingerprint)
             break
@@ -101,6 +102,14 @@ def _visible(record: CallRecord, account: str, region: str) -> bool:
         and record.ctx.region == region
         and record.ctx.backend.account_id == account
     )
+
+
+def _selection(attributes: list[dict[str, Any]], place: tuple[str, str], ctx: CallContext) -> tuple[str, list[str]]:
+    """The trail index to read and the values to read it under (checked by _where first)."""
+    if not attributes:
+        return ALL, [""]
+    field = _ATTRIBUTES[attributes[0]["AttributeKey"]]
+    return field, query_values(field, attributes[0]["AttributeValue"], place, ctx.backend)
 
 
 def _where(attributes: list[dict[str, Any]]) -> Where:

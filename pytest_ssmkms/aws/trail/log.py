@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
 
+from pytest_ssmkms.aws.trail.index import TrailIndex, newest_first
 from pytest_ssmkms.aws.trail.query import ANY, Where, summary_lines
 from pytest_ssmkms.aws.trail.record import CallRecord
 
@@ -28,6 +29,8 @@ class Trail(Sequence[dict[str, Any]]):
         # Number of records dropped by clear(): a record's sequence number is _base + index.
         self._base = 0
         self._clear_listeners: list[ClearListener] = []
+        # LookupEvents' index by lookup attribute, built on first use (trail/index.py).
+        self._index = TrailIndex()
 
     # -- recording (the hot path: keep it a list append) -----------------------------------
     def mark(self) -> int:
@@ -41,6 +44,8 @@ class Trail(Sequence[dict[str, Any]]):
             index = len(self._records) if at is None else at - self._base
             if 0 <= index < len(self._records):
                 self._records.insert(index, record)
+                if at is not None and self._index.covers(at):
+                    self._index.reset()  # the records after it moved: index them again
             else:
                 self._records.append(record)
 
@@ -50,6 +55,7 @@ class Trail(Sequence[dict[str, Any]]):
             cleared, first = self._records, self._base
             self._records = []
             self._base += len(cleared)
+            self._index.reset()
             listeners = list(self._clear_listeners)
         for listener in listeners:
             listener(first, cleared)
@@ -95,6 +101,27 @@ class Trail(Sequence[dict[str, Any]]):
         with self._lock:
             start = max(position - self._base, 0)
             return self._base + start, self._records[start:]
+
+    def select(
+        self,
+        attribute: str,
+        values: list[str],
+        place: tuple[str, str],
+        before: int | None = None,
+    ) -> Iterator[tuple[int, CallRecord]]:
+        """(sequence number, record) of the records of ``place`` (account, region) indexed
+        under ``attribute`` with any of ``values`` (trail/index.py: a superset of what
+        :class:`Where` matches), newest first, below ``before``; lazily, without copying the
+        trail. The records a lookup then checks are these only."""
+        with self._lock:
+            index = self._index.extend(attribute, self._base, self._records)
+            base, records = self._base, self._records
+            sequences = newest_first(index, place, values, before)
+        # clear() replaces the list, so this one stays whole; the callers hold the world's
+        # lock, which every insert into the middle holds too.
+        for sequence in sequences:
+            if sequence >= base:
+                yield sequence, records[sequence - base]
 
     def add_clear_listener(self, listener: ClearListener) -> None:
         with self._lock:

@@ -29,7 +29,7 @@ def normalize_source(source: str) -> str:
     return source if source.endswith(".amazonaws.com") else event_source(source)
 
 
-def _read_only_flag(value: bool | str) -> bool:
+def read_only_flag(value: bool | str) -> bool:
     if isinstance(value, str):
         lowered = value.lower()
         if lowered not in ("true", "false"):
@@ -61,13 +61,13 @@ class Where:
             event_source(record.service) != normalize_source(self.event_source)
         ):
             return False
-        if self.read_only is not None and is_read_only(record.operation) != _read_only_flag(
+        if self.read_only is not None and is_read_only(record.operation) != read_only_flag(
             self.read_only
         ):
             return False
         if self.access_key_id is not None and record.ctx.caller.access_key_id != self.access_key_id:
             return False
-        if self.username is not None and self.username not in _usernames(record):
+        if self.username is not None and self.username not in usernames(record):
             return False
         if self.succeeded is not None and (record.error is None) != self.succeeded:
             return False
@@ -98,7 +98,7 @@ class Where:
 _MAX_RESOURCE = 100
 
 
-def _usernames(record: CallRecord) -> tuple[str, ...]:
+def usernames(record: CallRecord) -> tuple[str, ...]:
     # CloudTrail's Username of an assumed role is its session name; the role's name matches too.
     caller = record.ctx.caller
     name = username(caller)
@@ -138,5 +138,8 @@ def summary(record: CallRecord) -> str:
 
 
 def summary_lines(records: Iterable[CallRecord], indent: str = "  ") -> list[str]:
-    lines = [f"{indent}{index:>3}. {summary(record)}" for index, record in enumerate(records, 1)]
-    return lines
+    return numbered((summary(record) for record in records), indent)
+
+
+def numbered(summaries: Iterable[str], indent: str = "  ") -> list[str]:
+    return [f"{indent}{index:>3}. {line}" for index, line in enumerate(summaries, 1)]
