@@ -70,6 +70,10 @@ def private_key(spec: str, secret: bytes) -> PrivateKey:
 
 def load_private(spec: str, der: bytes) -> PrivateKey | None:
     """An imported private key (PKCS #8 DER) if it is a key of ``spec``, else None."""
+    if spec.startswith("ML_KEM_"):
+        kem = mlkem.load_pkcs8(der)
+        if kem is not None:
+            return kem if mlkem.spec_of(kem) == spec else None
     try:
         key = serialization.load_der_private_key(der, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm):

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.errors import ValidationException
-from pytest_ssmkms.aws.kms import asymmetric, mldsa, mlkem, states
+from pytest_ssmkms.aws.kms import asymmetric, mldsa, states
 from pytest_ssmkms.aws.kms.common import check_grant_tokens, conditions, dry_run, find_key, registry
 from pytest_ssmkms.aws.kms.errors import (
     InvalidCiphertextException,
@@ -26,8 +26,6 @@ def private_key_of(key: Key) -> asymmetric.PrivateKey:
     if key.key_spec not in asymmetric.SUPPORTED_SPECS:
         if key.key_spec in mldsa.SIGNATURE_BYTES:
             raise UnsupportedOperationException(mldsa.missing(key.key_spec))
-        if key.key_spec in mlkem.CIPHERTEXT_BYTES:
-            raise UnsupportedOperationException(mlkem.missing(key.key_spec))
         raise UnsupportedOperationException(
             f"pytest-ssmkms does not implement cryptography with {key.key_spec} keys; "
             f"supported: {', '.join(sorted(asymmetric.SUPPORTED_SPECS))}, HMAC_* and SYMMETRIC_DEFAULT."

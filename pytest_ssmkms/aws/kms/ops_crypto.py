@@ -332,8 +332,6 @@ def _generate_pair(ctx: CallContext, params: dict[str, Any], operation: str) -> 
         raise UnsupportedOperationException(
             f"KeyPairSpec {spec} is not available in the China Regions."
         )
-    if spec in mlkem.CIPHERTEXT_BYTES and spec not in _KEY_PAIR_SPECS:
-        raise UnsupportedOperationException(mlkem.missing(spec))
     if spec not in _KEY_PAIR_SPECS:
         raise UnsupportedOperationException(
             f"pytest-ssmkms does not implement data key pairs of {spec}; "

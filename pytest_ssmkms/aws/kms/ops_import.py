@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from pytest_ssmkms.aws.strict import shift
 from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.errors import ValidationException
-from pytest_ssmkms.aws.kms import asymmetric, crypto, imported, mldsa, mlkem, states, wrapping
+from pytest_ssmkms.aws.kms import asymmetric, crypto, imported, mldsa, states, wrapping
 from pytest_ssmkms.aws.kms.common import find_key, refuse_aws_managed, registry
 from pytest_ssmkms.aws.kms.errors import (
     ExpiredImportTokenException,
@@ -71,8 +71,6 @@ def _importable(key: Key) -> None:
         return
     if spec in mldsa.SIGNATURE_BYTES:
         raise UnsupportedOperationException(mldsa.missing(spec))
-    if spec in mlkem.CIPHERTEXT_BYTES:
-        raise UnsupportedOperationException(mlkem.missing(spec))
     raise UnsupportedOperationException(
         f"pytest-ssmkms does not import key material into {spec} keys."
     )
