@@ -26,9 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
     "README.md", "docs/recipes.md", "docs/troubleshooting.md", "docs/fidelity.md", "docs/index.md",
     "docs/permissions.md",
-    "docs/ssm.md", "docs/kms.md", "docs/server.md",
+    "docs/ssm.md", "docs/kms.md", "docs/server.md", "docs/migrating-from-moto.md",
 ]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
+# A block that cannot run as pasted (it needs moto, or is a piece of a larger file):
+# <!-- fragment: REASON --> right before it; it is compiled only.
+FRAGMENT = re.compile(r"<!-- fragment: [^>]*\S[^>]* -->\n$")
 # A file the next Python block needs: <!-- file: NAME --> right before a fenced block.
 FILE = re.compile(r"^<!-- file: (\S+) -->\n```\w*\n(.*?)^```", re.S | re.M)
 # A block that needs an operation newer botocore models add: <!-- needs: SERVICE OPERATION -->
@@ -56,13 +59,15 @@ def blocks():
                 marks.append(pytest.mark.skipif(
                     operation not in operation_names(service),
                     reason=f"the installed botocore's {service} model has no {operation}"))
-            yield pytest.param(match.group(1), files, id=f"{page}:{line}", marks=marks)
+            fragment = FRAGMENT.search(text, 0, match.start())
+            is_fragment = fragment is not None and fragment.end() == match.start()
+            yield pytest.param(match.group(1), files, is_fragment, id=f"{page}:{line}", marks=marks)
             files = {}
 
 
-@pytest.mark.parametrize(("source", "files"), list(blocks()))
-def test_block(source, files, pytester):
-    if not re.search(r"^\s*(async )?def test_", source, re.M):
+@pytest.mark.parametrize(("source", "files", "fragment"), list(blocks()))
+def test_block(source, files, fragment, pytester):
+    if fragment or not re.search(r"^\s*(async )?def test_", source, re.M):
         compile(source, "<doc block>", "exec")
         return
     for name, content in files.items():

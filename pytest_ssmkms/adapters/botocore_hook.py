@@ -45,7 +45,10 @@ def install() -> None:
     with _install_lock:
         if _installed:
             return
-        botocore.handlers.BUILTIN_HANDLERS.append(("before-send", before_send))
+        # First: botocore calls every before-send handler and takes the first answer, so a
+        # mock of ours answers its services even when moto (also a before-send handler) is
+        # active too; for the services it leaves alone it answers None and moto's answers.
+        botocore.handlers.BUILTIN_HANDLERS.insert(0, ("before-send", before_send))
         wrapt.wrap_function_wrapper("botocore.endpoint", "Endpoint._send", _guard_transport)
         wrapt.wrap_function_wrapper(
             "botocore.signers", "RequestSigner.get_auth_instance", _sign_without_credentials
