@@ -180,3 +180,54 @@ def test_re_encrypt_between_symmetric_and_rsa_keys(kms):
                           SourceEncryptionAlgorithm="RSAES_OAEP_SHA_256", DestinationKeyId=symmetric["KeyId"])
     assert back["SourceKeyId"] == rsa_key["Arn"] and back["KeyId"] == symmetric["Arn"]
     assert kms.decrypt(CiphertextBlob=back["CiphertextBlob"])["Plaintext"] == b"p"
+
+
+EDWARDS = pytest.mark.skipif(
+    not model_lists("kms", "KeySpec", "ECC_NIST_EDWARDS25519"),
+    reason="this botocore's model has no ECC_NIST_EDWARDS25519",
+)
+
+
+def test_ed25519ph_matches_rfc_8032():
+    """RFC 8032 section 7.3's Ed25519ph test vector ("abc"), for the plugin's own Ed25519ph."""
+    from pytest_ssmkms.aws.kms import ed25519ph
+
+    seed = bytes.fromhex("833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42")
+    expected = bytes.fromhex(
+        "98a70222f0b8121aa9d30f813d683f809e462b469c7ff87639499bb94e6dae41"
+        "31f85042463c2a355a2003d062adf5aaa10b8c61e636062aaad11c2a26083406")
+    prehash = hashlib.sha512(b"abc").digest()
+    public = ed25519.Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes_raw()
+    assert ed25519ph.public_key(seed) == public
+    assert ed25519ph.sign(seed, prehash) == expected
+    assert ed25519ph.verify(public, prehash, expected)
+    assert not ed25519ph.verify(public, hashlib.sha512(b"abd").digest(), expected)
+    assert not ed25519ph.verify(public, prehash, expected[:63] + bytes([expected[63] ^ 1]))
+
+
+@EDWARDS
+def test_ed25519ph_signs_the_digest_kms_hashes_again(kms):
+    """Documented: ED25519_PH_SHA_512 takes MessageType DIGEST (a 64-byte SHA-512 digest) and
+    KMS still applies Ed25519ph's SHA-512 prehash, so the input is hashed twice; ED25519_SHA_512
+    takes RAW only."""
+    from pytest_ssmkms.aws.kms import ed25519ph
+
+    key = kms.create_key(KeySpec="ECC_NIST_EDWARDS25519", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+    raw_public = serialization.load_der_public_key(
+        kms.get_public_key(KeyId=key["KeyId"])["PublicKey"]).public_bytes_raw()
+    digest = hashlib.sha512(b"a long document").digest()
+    out = kms.sign(KeyId=key["KeyId"], Message=digest, MessageType="DIGEST",
+                   SigningAlgorithm="ED25519_PH_SHA_512")
+    assert len(out["Signature"]) == 64
+    assert ed25519ph.verify(raw_public, hashlib.sha512(digest).digest(), out["Signature"])
+    assert kms.verify(KeyId=key["KeyId"], Message=digest, MessageType="DIGEST", Signature=out["Signature"],
+                      SigningAlgorithm="ED25519_PH_SHA_512")["SignatureValid"] is True
+    with pytest.raises(kms.exceptions.KMSInvalidSignatureException):
+        kms.verify(KeyId=key["KeyId"], Message=hashlib.sha512(b"other").digest(), MessageType="DIGEST",
+                   Signature=out["Signature"], SigningAlgorithm="ED25519_PH_SHA_512")
+    for message, message_type, algorithm in ((digest, "RAW", "ED25519_PH_SHA_512"),
+                                             (digest[:32], "DIGEST", "ED25519_PH_SHA_512"),
+                                             (digest, "DIGEST", "ED25519_SHA_512")):
+        with pytest.raises(ClientError) as caught:
+            kms.sign(KeyId=key["KeyId"], Message=message, MessageType=message_type, SigningAlgorithm=algorithm)
+        assert code_of(caught) == "ValidationException"

@@ -3,13 +3,14 @@ side of Encrypt/Decrypt (called from ``ops_crypto``)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from pytest_ssmkms.aws.context import CallContext
 from pytest_ssmkms.aws.errors import ValidationException
-from pytest_ssmkms.aws.kms import asymmetric, mldsa, states
+from pytest_ssmkms.aws.kms import asymmetric, ed25519ph, mldsa, states
 from pytest_ssmkms.aws.kms.common import check_grant_tokens, conditions, dry_run, find_key, registry
 from pytest_ssmkms.aws.kms.errors import (
     InvalidCiphertextException,
@@ -95,11 +96,19 @@ def get_public_key(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 def _message(params: dict[str, Any], algorithm: str) -> tuple[bytes, bool]:
     message_type = params.get("MessageType", "RAW")
     message: bytes = params["Message"]
+    if algorithm == "ED25519_PH_SHA_512" and message_type != "DIGEST":
+        raise ValidationException(
+            f"MessageType {message_type} is not valid for ED25519_PH_SHA_512; use DIGEST."
+        )
     if message_type == "RAW":
         return message, False
     if algorithm == "ML_DSA_SHAKE_256":
         return _ml_dsa_message(message_type, message), False
-    if message_type != "DIGEST" or algorithm.startswith("ED25519"):
+    if algorithm == "ED25519_SHA_512" and message_type != "RAW":
+        # Documented: "ED25519_SHA_512 signing algorithm requires KMS MessageType:RAW" (and
+        # ED25519_PH_SHA_512 DIGEST, below). Code and text assumed.
+        raise ValidationException(f"MessageType {message_type} is not valid for ED25519_SHA_512; use RAW.")
+    if message_type != "DIGEST":
         raise UnsupportedOperationException(
             f"pytest-ssmkms does not implement MessageType {message_type} with {algorithm}."
         )
@@ -128,8 +137,6 @@ def _signing(ctx: CallContext, params: dict[str, Any], operation: str) -> tuple[
     extra = {"kms:SigningAlgorithm": algorithm, "kms:MessageType": params.get("MessageType", "RAW")}
     key = usable(ctx, params, f"kms:{operation}", "SIGN_VERIFY", operation, extra)
     _check_algorithm(key, "SigningAlgorithms", algorithm)
-    if algorithm == "ED25519_PH_SHA_512":
-        raise UnsupportedOperationException("pytest-ssmkms does not implement ED25519_PH_SHA_512.")
     message, digest = _message(params, algorithm)
     private_key_of(key)
     dry_run(params)
@@ -140,6 +147,18 @@ def _external_mu(params: dict[str, Any]) -> bool:
     return params.get("MessageType") == "EXTERNAL_MU"
 
 
+def _ed25519(key: Key) -> ed25519.Ed25519PrivateKey:
+    private = private_key_of(key)
+    assert isinstance(private, ed25519.Ed25519PrivateKey)  # the algorithm was checked
+    return private
+
+
+def _ph(digest: bytes) -> bytes:
+    """Ed25519ph's PH over the 64-byte digest given: documented, "KMS still performs the
+    SHA-512 prehash ... the input is hashed twice: once by you and once by KMS"."""
+    return hashlib.sha512(digest).digest()
+
+
 def sign(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     key, message, digest = _signing(ctx, params, "Sign")
     algorithm = params["SigningAlgorithm"]
@@ -148,6 +167,8 @@ def sign(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         # source, so deterministic mode makes the same signature again.
         rnd = registry(ctx).random.bytes(32)
         signature = mldsa.sign_mu(private_key_of(key), message, rnd)
+    elif algorithm == "ED25519_PH_SHA_512":
+        signature = ed25519ph.sign(_ed25519(key).private_bytes_raw(), _ph(message))
     else:
         signature = asymmetric.sign(private_key_of(key), algorithm, message, digest)
     return {"KeyId": key.arn, "Signature": signature, "SigningAlgorithm": algorithm}
@@ -158,6 +179,9 @@ def verify(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     algorithm = params["SigningAlgorithm"]
     if _external_mu(params):
         valid = mldsa.verify_mu(private_key_of(key), message, params["Signature"])
+    elif algorithm == "ED25519_PH_SHA_512":
+        public = _ed25519(key).public_key().public_bytes_raw()
+        valid = ed25519ph.verify(public, _ph(message), params["Signature"])
     else:
         valid = asymmetric.verify(private_key_of(key), algorithm, message, digest, params["Signature"])
     if not valid:
