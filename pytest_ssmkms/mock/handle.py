@@ -28,6 +28,7 @@ from pytest_ssmkms.mock.principals import create_principal
 from pytest_ssmkms.mock.server import SsmKmsServer
 from pytest_ssmkms.mock.sessions import new_aio_session, new_boto3_session
 from pytest_ssmkms.seeding.methods import SeedingMethods
+from pytest_ssmkms.seeding.preseed import did_you_mean
 
 T = TypeVar("T")
 
@@ -155,6 +156,7 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
         elif passthrough is not None and isinstance(passthrough, Iterable):
             passthrough = list(passthrough)
         _check_options(passthrough, enforce_permissions, deterministic)
+        _check_service_names(passthrough or ())
         if not isinstance(fresh, bool):
             raise PluginUsageError(f"fresh must be True or False, got {fresh!r}")
         self._fresh = fresh
@@ -364,6 +366,26 @@ class mock_ssm_kms:  # noqa: N801 - named like a function, as users call it
 
         cls.setUp = setUp  # type: ignore[method-assign,assignment]
         return cls
+
+
+@functools.cache
+def _service_names() -> frozenset[str]:
+    # The loader, not a Session: a session reads the profile, which may not exist here.
+    import botocore.loaders
+
+    return frozenset(botocore.loaders.create_loader().list_available_services("service-2"))
+
+
+def _check_service_names(names: Iterable[str]) -> None:
+    """A typo in passthrough would let nothing out, silently: botocore's names only (hyphens
+    ignored, as passthrough matches the event's hyphenated service id too)."""
+    known = {name.replace("-", "") for name in _service_names()}
+    unknown = sorted(name for name in set(names) if name.replace("-", "") not in known)
+    if unknown:
+        raise PluginUsageError(
+            f"passthrough names {', '.join(map(repr, unknown))}, not a botocore service name "
+            f"(as in boto3.client('s3')){did_you_mean(unknown, sorted(_service_names()))}"
+        )
 
 
 def _check_account_id(account_id: object) -> None:

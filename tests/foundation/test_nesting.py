@@ -124,3 +124,13 @@ def test_decorated_functions_join_the_active_mock() -> None:
         boto3.client("ssm").put_parameter(Name="/d", Value="seen", Type="String")
         assert read() == "seen"
         assert read() == "seen"  # a decorator is used again: each call joins anew
+
+
+def test_a_passthrough_typo_fails_at_once_with_a_guess() -> None:
+    with pytest.raises(PluginUsageError) as caught:
+        mock_ssm_kms(passthrough=["s3", "sqss"])
+    assert str(caught.value) == (
+        "passthrough names 'sqss', not a botocore service name (as in boto3.client('s3'));"
+        " did you mean sqs?"
+    )
+    mock_ssm_kms(passthrough=["s3", "sqs", "secretsmanager"])  # real names are fine
