@@ -7,6 +7,7 @@ directory, with the plugin loaded from its entry point, exactly as a user would 
 """
 
 import importlib
+import importlib.util
 import pkgutil
 import re
 from pathlib import Path
@@ -21,12 +22,17 @@ from pytest_ssmkms.aws.models import operation_names
 # Importing them all now keeps one copy.
 for _module in pkgutil.walk_packages(pytest_ssmkms.__path__, "pytest_ssmkms."):
     importlib.import_module(_module.name)
+# The same for the async clients docs/async.md imports: the plugin hooks aiobotocore's modules
+# when first imported, and a copy imported anew after a run would be another, unhooked one.
+for _name in ("aiobotocore.endpoint", "aiobotocore.signers", "aioboto3"):
+    if importlib.util.find_spec(_name.split(".")[0]) is not None:
+        importlib.import_module(_name)
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
     "README.md", "docs/recipes.md", "docs/troubleshooting.md", "docs/fidelity.md", "docs/index.md",
     "docs/permissions.md",
-    "docs/ssm.md", "docs/kms.md", "docs/server.md", "docs/migrating-from-moto.md",
+    "docs/ssm.md", "docs/kms.md", "docs/server.md", "docs/migrating-from-moto.md", "docs/async.md",
 ]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 # A block that cannot run as pasted (it needs moto, or is a piece of a larger file):
@@ -36,6 +42,8 @@ FRAGMENT = re.compile(r"<!-- fragment: [^>]*\S[^>]* -->\n$")
 FILE = re.compile(r"^<!-- file: (\S+) -->\n```\w*\n(.*?)^```", re.S | re.M)
 # A block that needs an operation newer botocore models add: <!-- needs: SERVICE OPERATION -->
 # right before it; it is skipped where the installed model lacks the operation.
+# Pages whose blocks need the async extra: skipped where it is not installed.
+NEEDS_MODULES = {"docs/async.md": ("aiobotocore", "aioboto3", "pytest_asyncio")}
 NEEDS = re.compile(r"<!-- needs: (\w+) (\w+) -->\n$")
 
 
@@ -54,6 +62,9 @@ def blocks():
             line = text.count("\n", 0, match.start()) + 1
             needs = NEEDS.search(text, 0, match.start())
             marks = []
+            missing = [m for m in NEEDS_MODULES.get(page, ()) if importlib.util.find_spec(m) is None]
+            if missing:
+                marks.append(pytest.mark.skipif(True, reason=f"needs {', '.join(missing)}"))
             if needs is not None and needs.end() == match.start():
                 service, operation = needs.groups()
                 marks.append(pytest.mark.skipif(
