@@ -16,7 +16,10 @@ What is measured, in one run:
 2. A test's whole mock cost: start a mock, ``boto3.client("ssm")``, one call, stop.
 3. GetParametersByPath returning 10 parameters while the store holds 100, 1,000, 10,000.
 4. Memory held by 10,000 parameters (tracemalloc), trail records included.
-5. Over HTTP (``benchmarks/over_http.py``, also runnable alone): per-call cost from boto3
+5. Async clients (``benchmarks/async_calls.py``, run in a subprocess when aiobotocore is
+   importable; ``--no-async`` skips it): per-call cost of aiobotocore GetParameter with
+   decryption, Encrypt and Decrypt against an async floor.
+6. Over HTTP (``benchmarks/over_http.py``, also runnable alone): per-call cost from boto3
    against the server, its HTTP floor and moto's ThreadedMotoServer, and requests per second
    with 8 concurrent clients (``--no-http`` skips it).
 
@@ -564,6 +567,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-moto", action="store_true", help="skip moto even if importable")
     parser.add_argument("--skip-memory", action="store_true", help="skip the tracemalloc section")
     parser.add_argument("--no-http", action="store_true", help="skip the over-HTTP section")
+    parser.add_argument("--no-async", action="store_true", help="skip the async-clients section")
     parser.add_argument(
         "--timer",
         choices=("wall", "cpu"),
@@ -710,6 +714,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         if "SecureString" in ours_missing:
             print("  ssmkms SecureString column: values not encrypted yet")
+    if not args.no_async:
+        import importlib.util
+        import subprocess
+
+        if importlib.util.find_spec("aiobotocore") is not None:
+            # A process of its own: its async floor client must be made before the plugin is
+            # imported (this process imported it above), so it carries none of its hooks.
+            script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "async_calls.py")
+            extra = ["--quick"] if args.quick else []
+            subprocess.run([sys.executable, script, f"--timer={args.timer}", *extra], check=False)
+        else:
+            print("\nAsync clients: aiobotocore is not installed (pip install '.[async]')")
     if not args.no_http:
         import over_http  # beside this script
 
