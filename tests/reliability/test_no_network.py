@@ -146,3 +146,25 @@ def test_custom_endpoints_are_answered_in_memory_too(socket_guard, ssm_kms):
     kms = boto3.client("kms", endpoint_url="http://localhost:4566")
     assert kms.list_keys()["Keys"] == []
     assert socket_guard == []
+
+
+def test_async_clients_made_before_and_during_the_mock_stay_local(socket_guard: list[str]) -> None:
+    """Issue 18's class 10, beside the sync probes: aiobotocore clients, one made before the
+    mock with real-looking keys and one from the mock, touch no socket (tests/aio checks more,
+    with both HTTP backends and a control)."""
+    sessions = pytest.importorskip("aiobotocore.session")
+    import asyncio
+
+    async def scenario() -> None:
+        early = sessions.AioSession().create_client(
+            "ssm", region_name="us-east-1", aws_access_key_id="AKIAREAL", aws_secret_access_key="s")
+        async with early as ssm:
+            with mock_ssm_kms() as aws:
+                async with aws.aio_client("kms") as kms:
+                    key = (await kms.create_key())["KeyMetadata"]["KeyId"]
+                    await ssm.put_parameter(Name="/s", Value="v", Type="SecureString", KeyId=key)
+                    got = await ssm.get_parameter(Name="/s", WithDecryption=True)
+                    assert got["Parameter"]["Value"] == "v"
+
+    asyncio.run(scenario())
+    assert socket_guard == []
