@@ -26,8 +26,11 @@ from typing import Any
 import wrapt
 
 from pytest_ssmkms.adapters.activation import active_world
-from pytest_ssmkms.adapters.botocore_hook import RESPONSE_BUILDER, door_answer
-from pytest_ssmkms.aws import services
+from pytest_ssmkms.adapters.botocore_hook import (
+    RESPONSE_BUILDER,
+    door_answer,
+    needs_default_credentials,
+)
 from pytest_ssmkms.aws.backend import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
 from pytest_ssmkms.wire import door
 
@@ -137,14 +140,7 @@ async def _sign_without_credentials(
 ) -> Any:
     """An async client created with no credentials at all is signed with the test's default
     credentials instead of failing with NoCredentialsError (as for sync clients)."""
-    world = active_world()
-    if (
-        world is not None
-        and kwargs.get("request_credentials") is None
-        and getattr(instance, "_credentials", None) is None
-        and getattr(instance, "_service_id", None) is not None
-        and instance._service_id.hyphenize() in services.names()
-    ):
+    if needs_default_credentials(instance, kwargs):
         from aiobotocore.credentials import AioCredentials
 
         kwargs["request_credentials"] = AioCredentials(

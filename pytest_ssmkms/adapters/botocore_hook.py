@@ -90,18 +90,23 @@ def _sign_without_credentials(
 ) -> Any:
     """A client created with no credentials at all (module-level, before the mock) is signed
     with the test's default credentials instead of failing with NoCredentialsError."""
-    world = active_world()
-    if (
-        world is not None
-        and kwargs.get("request_credentials") is None
-        and getattr(instance, "_credentials", None) is None
-        and getattr(instance, "_service_id", None) is not None
-        and instance._service_id.hyphenize() in services.names()
-    ):
+    if needs_default_credentials(instance, kwargs):
         kwargs["request_credentials"] = Credentials(
             DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
         )
     return wrapped(*args, **kwargs)
+
+
+def needs_default_credentials(signer: Any, kwargs: dict[str, Any]) -> bool:
+    """Whether a signer's ``sign`` call (sync or async) is for a mocked service while a mock is
+    active, with no credentials given or resolved."""
+    return (
+        active_world() is not None
+        and kwargs.get("request_credentials") is None
+        and getattr(signer, "_credentials", None) is None
+        and getattr(signer, "_service_id", None) is not None
+        and signer._service_id.hyphenize() in services.names()
+    )
 
 
 def door_answer(
